@@ -1,0 +1,173 @@
+//! `cargo xtask codegen`: fetch, verify, patch, write.
+
+use crate::fetch::{self, Fetched};
+use crate::lock::{Document, Generated, Lock};
+use crate::patches::{self, Context, Report};
+use crate::stats;
+use anyhow::{Context as _, Result, bail};
+use serde_json::Value;
+use std::path::PathBuf;
+
+#[derive(Debug, Default)]
+pub struct Options {
+    /// `--from URL|PATH`.
+    pub from: Option<String>,
+    /// `--update`: accept a document whose sha256 differs from the lock.
+    pub update: bool,
+    /// `--check`: write nothing; fail when the patched document on disk is not
+    /// what the source, lock and patches produce.
+    pub check: bool,
+    /// Where to write the patched document (default: [`crate::patched_path`]).
+    pub out: Option<PathBuf>,
+}
+
+/// Halo's document after our patches.
+pub struct Patched {
+    pub doc: Value,
+    pub report: Report,
+}
+
+/// Parses Halo's raw document and applies every patch. Stale patches that
+/// are not known to be fixed upstream are an error.
+pub fn patch_bytes(bytes: &[u8]) -> Result<Patched> {
+    let mut doc = parse(bytes)?;
+    let mut ctx = Context {
+        resources: crate::resources::load(&crate::resources_path())?,
+        ..Default::default()
+    };
+    let report = patches::apply_all(&mut doc, &mut ctx)?;
+    Ok(Patched { doc, report })
+}
+
+pub fn parse(bytes: &[u8]) -> Result<Value> {
+    let doc: Value = serde_json::from_slice(bytes).map_err(|e| {
+        let head = String::from_utf8_lossy(&bytes[..bytes.len().min(80)]).replace('\n', " ");
+        anyhow::anyhow!("the source is not JSON ({e}); it starts with: {head:?}")
+    })?;
+    match doc.get("openapi").and_then(Value::as_str) {
+        Some(v) if v.starts_with("3.") => Ok(doc),
+        Some(v) => bail!("the source is OpenAPI {v}; halo-rs reads OpenAPI 3.x documents"),
+        None => bail!("the source is JSON but not an OpenAPI document (no `openapi` field)"),
+    }
+}
+
+fn lock_for(fetched: &Fetched, raw: &Value, patched: &Value, report: &Report) -> Lock {
+    let s = |p: &str| raw.pointer(p).and_then(Value::as_str).unwrap_or("").to_string();
+    let counts = stats::counts(patched);
+    Lock {
+        document: Document {
+            source: fetched.source.clone(),
+            sha256: fetched.sha256.clone(),
+            size: fetched.bytes.len() as u64,
+            openapi: s("/openapi"),
+            info_title: s("/info/title"),
+            info_version: s("/info/version"),
+        },
+        counts: stats::counts(raw),
+        generated: Generated {
+            operations: counts.operations,
+            schemas: counts.schemas,
+            excluded: report.excluded.clone(),
+        },
+    }
+}
+
+/// The patched document as written to disk: pretty JSON with a trailing
+/// newline, plus `info.x-halo-rs` saying what it was made from.
+pub fn render(mut doc: Value, fetched: &Fetched) -> Result<String> {
+    doc["info"]["x-halo-rs"] = serde_json::json!({
+        "generated-by": "cargo xtask codegen",
+        "source-sha256": fetched.sha256,
+        "note": "Halo's document with halo-rs patches applied (xtask/src/patches). A build input: do not edit, do not commit."
+    });
+    Ok(serde_json::to_string_pretty(&doc)? + "\n")
+}
+
+pub fn run(opts: Options) -> Result<()> {
+    let source = fetch::resolve_source(opts.from.as_deref());
+    eprintln!("source: {source}");
+    let fetched = fetch::fetch(&source)?;
+    let raw = parse(&fetched.bytes)?;
+    let Patched { doc, report } = patch_bytes(&fetched.bytes)?;
+
+    // progenitor reads the document through openapiv3: make sure it can.
+    let _: openapiv3::OpenAPI = serde_json::from_value(doc.clone())
+        .context("the patched document is not valid OpenAPI 3.0 for openapiv3 (progenitor's reader)")?;
+
+    let new_lock = lock_for(&fetched, &raw, &doc, &report);
+    let lock_path = crate::lock_path();
+    let old_lock = Lock::read(&lock_path)?;
+    remember(&fetched);
+
+    let in_ops = stats::counts(&raw).operations;
+    eprintln!("operations in Halo's document: {in_ops}");
+    eprintln!("patches:");
+    eprint!("{}", report.render());
+    eprintln!("operations generated: {} of {in_ops}", new_lock.generated.operations);
+    if !report.excluded.is_empty() {
+        eprintln!("not generated ({}):", report.excluded.len());
+        for e in &report.excluded {
+            eprintln!("  {} {}: {}", e.method, e.path, e.reason);
+        }
+    }
+    patches::check_stale(&report)?;
+
+    match &old_lock {
+        Some(old) if old.document.sha256 == fetched.sha256 => {}
+        Some(old) if !opts.update => bail!(
+            "Halo's document differs from spec/halo.lock:\n{}\
+             Review what changed (cargo xtask spec-diff OLD NEW), then accept it with\n  \
+             cargo xtask codegen --update{}",
+            old.summary_against(&new_lock),
+            opts.from.as_ref().map(|f| format!(" --from {f}")).unwrap_or_default()
+        ),
+        None if !opts.update => bail!(
+            "spec/halo.lock is missing: accept this document with `cargo xtask codegen --update`"
+        ),
+        _ => {}
+    }
+
+    let out = opts.out.clone().unwrap_or_else(crate::patched_path);
+    let text = render(doc, &fetched)?;
+    if opts.check {
+        let on_disk = std::fs::read_to_string(&out).unwrap_or_default();
+        if on_disk != text {
+            bail!(
+                "{} is not what the current source, lock and patches produce: run `cargo xtask codegen`",
+                out.display()
+            );
+        }
+        if old_lock.as_ref() != Some(&new_lock) && opts.update {
+            bail!("spec/halo.lock is out of date: run `cargo xtask codegen --update`");
+        }
+        eprintln!("check: {} is up to date", out.display());
+        return Ok(());
+    }
+
+    if opts.update && old_lock.as_ref() != Some(&new_lock) {
+        new_lock.write(&lock_path)?;
+        eprintln!("wrote {}", lock_path.display());
+    }
+    write_if_changed(&out, &text)?;
+    eprintln!("wrote {} ({} bytes)", out.display(), text.len());
+    Ok(())
+}
+
+/// Writes only when the content changes, so cargo does not rebuild halo-api
+/// for an identical document.
+fn write_if_changed(path: &std::path::Path, text: &str) -> Result<()> {
+    if std::fs::read_to_string(path).is_ok_and(|t| t == text) {
+        return Ok(());
+    }
+    std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))
+}
+
+/// Keeps a copy of each raw document seen, by sha256, under target/ so that
+/// a later, changed document can be compared with it.
+fn remember(fetched: &Fetched) {
+    let dir = crate::cache_dir();
+    let path = dir.join(format!("{}.json", fetched.sha256));
+    if !path.exists() {
+        let _ = std::fs::create_dir_all(&dir).and_then(|_| std::fs::write(&path, &fetched.bytes));
+    }
+}

@@ -1,0 +1,47 @@
+//! halo-rs maintenance tasks, run as `cargo xtask <task>`.
+//!
+//! The pipeline: [`fetch`] Halo's document, verify it against [`lock`]
+//! (`spec/halo.lock`), apply [`patches`], and write the patched document that
+//! halo-api's build script feeds to progenitor ([`codegen`]).
+
+pub mod codegen;
+pub mod fetch;
+pub mod lock;
+pub mod patches;
+pub mod resources;
+pub mod stats;
+
+use std::path::PathBuf;
+
+/// Halo's published document: the default source.
+pub const DEFAULT_SOURCE: &str = "https://halo.halopsa.com/api/swagger/v2/swagger.json";
+
+/// The environment variable that overrides the default source.
+pub const SOURCE_ENV: &str = "HALO_SPEC_SOURCE";
+
+/// The workspace root (the parent of this crate's folder).
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+/// Where the patched document goes: halo-api's build script reads it.
+pub fn patched_path() -> PathBuf {
+    workspace_root().join("halo-api").join("halo.patched.json")
+}
+
+pub fn lock_path() -> PathBuf {
+    workspace_root().join("spec").join("halo.lock")
+}
+
+pub fn resources_path() -> PathBuf {
+    workspace_root().join("spec").join("resources.toml")
+}
+
+/// Raw documents seen before, by sha256, so that a changed document can be
+/// compared with the locked one. Under target/: never committed.
+pub fn cache_dir() -> PathBuf {
+    workspace_root().join("target").join("halo-spec")
+}
