@@ -1,1 +1,35 @@
+//! The raw client for Halo's REST API (HaloPSA, HaloITSM, HaloCRM), generated
+//! at build time by progenitor from Halo's own OpenAPI document.
+//!
+//! Every operation of the document is a method on [`Client`], named by the
+//! rule in `xtask/src/patches/operation_ids.rs` (`get_tickets`,
+//! `get_tickets_by_id`, `post_tickets`, `delete_tickets_by_id`...), and
+//! returns a builder: set what you need, then `.send().await`.
+//!
+//! ```no_run
+//! # async fn f() -> Result<(), halo_api::Error> {
+//! let client = halo_api::Client::new("https://example.halopsa.com/api", halo_api::Inner::default());
+//! let page = client.get_tickets().client_id(12).page_size(50).pageinate(true).send().await?;
+//! for t in page.into_inner().tickets.unwrap_or_default() {
+//!     println!("{:?} {:?}", t.id, t.summary);
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! This crate has no policy: no auth, no retries, no rate limits. Those live
+//! in `halo-api-ext`, which plugs into every operation through the
+//! [`Transport`] seam. Which operations are compiled is chosen with Cargo
+//! features: `full` (the whole API), `core` (the 23 resources integrations
+//! use), or one resource at a time (`tickets`, `clients`, ...).
 
+pub mod codec;
+mod seam;
+
+pub use seam::{BoxFuture, Inner, Transport};
+
+/// The generated code (progenitor, then halo-api's build post-pass).
+#[allow(clippy::all, clippy::pedantic, unused_imports, unused_mut, rustdoc::all, missing_docs)]
+mod generated {
+    include!(concat!(env!("OUT_DIR"), "/halo_api.rs"));
+}
+pub use generated::*;

@@ -74,11 +74,20 @@ fn lock_for(fetched: &Fetched, raw: &Value, patched: &Value, report: &Report) ->
 
 /// The patched document as written to disk: pretty JSON with a trailing
 /// newline, plus `info.x-halo-rs` saying what it was made from.
+///
+/// `resources` carries the resource table (name and path) so that halo-api's
+/// build script can map its Cargo features to operations without reading
+/// anything outside its own crate.
 pub fn render(mut doc: Value, fetched: &Fetched) -> Result<String> {
+    let resources: Vec<Value> = crate::resources::load(&crate::resources_path())?
+        .iter()
+        .map(|r| serde_json::json!({"feature": r.name, "path": r.path}))
+        .collect();
     doc["info"]["x-halo-rs"] = serde_json::json!({
         "generated-by": "cargo xtask codegen",
         "source-sha256": fetched.sha256,
-        "note": "Halo's document with halo-rs patches applied (xtask/src/patches). A build input: do not edit, do not commit."
+        "note": "Halo's document with halo-rs patches applied (xtask/src/patches). A build input: do not edit, do not commit.",
+        "resources": resources,
     });
     Ok(serde_json::to_string_pretty(&doc)? + "\n")
 }

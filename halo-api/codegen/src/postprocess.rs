@@ -1,0 +1,274 @@
+//! A syn pass over progenitor's output. Three jobs, each counted:
+//!
+//! 1. Strip typify's per-type builders (`types::builder`, ~5x the code) and
+//!    point progenitor's operation builders at the plain types instead:
+//!    `body_map` then takes `types::X`.
+//! 2. Give colliding fields the names `cargo xtask codegen` chose
+//!    (`x-halo-rust-name`, e.g. `Uname::_signature` beside `Uname::signature`).
+//! 3. Replace serde's derives on record structs (all fields optional) by a
+//!    compact implementation through `crate::codec`: one arm per field,
+//!    fields found by binary search, Halo's payload quirks handled there.
+//!    serde's derive costs about ten items per field, which is most of the
+//!    compile time of Halo's 19,784 properties.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use serde_json::Value;
+use std::collections::HashMap;
+use syn::punctuated::Punctuated;
+use syn::visit_mut::VisitMut;
+use syn::{Attribute, Fields, Item, ItemStruct, Token, Type};
+
+#[derive(Default)]
+pub struct Stats {
+    type_builders_removed: usize,
+    compact_structs: usize,
+    derived_structs: usize,
+    renamed_fields: usize,
+}
+
+impl std::fmt::Display for Stats {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(
+            f,
+            "Post-pass: {} type builders removed, {} structs with compact serde, {} kept serde's derive, {} fields renamed.",
+            self.type_builders_removed, self.compact_structs, self.derived_structs, self.renamed_fields
+        )
+    }
+}
+
+/// JSON name -> Rust field name, from the `x-halo-rust-name` extension.
+pub fn renames(doc: &Value) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    for schema in doc.pointer("/components/schemas").and_then(Value::as_object).into_iter().flat_map(|s| s.values()) {
+        for (wire, prop) in schema.get("properties").and_then(Value::as_object).into_iter().flatten() {
+            if let Some(rust) = prop.get("x-halo-rust-name").and_then(Value::as_str) {
+                out.insert(wire.clone(), rust.to_string());
+            }
+        }
+    }
+    out
+}
+
+pub fn run(file: &mut syn::File, renames: &HashMap<String, String>) -> Stats {
+    let mut stats = Stats::default();
+    for item in &mut file.items {
+        let Item::Mod(m) = item else { continue };
+        let Some((_, items)) = &mut m.content else { continue };
+        match m.ident.to_string().as_str() {
+            "types" => types(items, renames, &mut stats),
+            "builder" => items.iter_mut().for_each(|i| PlainTypes.visit_item_mut(i)),
+            _ => {}
+        }
+    }
+    stats
+}
+
+fn types(items: &mut Vec<Item>, renames: &HashMap<String, String>, stats: &mut Stats) {
+    let before = items.len();
+    items.retain(|i| match i {
+        Item::Mod(m) => m.ident != "builder",
+        Item::Impl(imp) => !(imp.trait_.is_none()
+            && imp.items.len() == 1
+            && matches!(&imp.items[0], syn::ImplItem::Fn(f) if f.sig.ident == "builder")),
+        _ => true,
+    });
+    stats.type_builders_removed = before - items.len();
+    let mut extra = Vec::new();
+    for item in items.iter_mut() {
+        if let Item::Struct(s) = item {
+            stats.renamed_fields += rename_collisions(s, renames);
+            match compact_serde(s) {
+                Some(impls) => {
+                    extra.push(syn::parse2::<syn::File>(impls).expect("generated impls parse").items);
+                    stats.compact_structs += 1;
+                }
+                None => stats.derived_structs += 1,
+            }
+        }
+    }
+    items.extend(extra.into_iter().flatten());
+}
+
+/// `types::builder::X` -> `types::X`.
+struct PlainTypes;
+
+impl VisitMut for PlainTypes {
+    fn visit_path_mut(&mut self, p: &mut syn::Path) {
+        let segs: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
+        if segs.len() >= 3 && segs[0] == "types" && segs[1] == "builder" {
+            p.segments = p.segments.iter().enumerate().filter(|(i, _)| *i != 1).map(|(_, s)| s.clone()).collect();
+        }
+        syn::visit_mut::visit_path_mut(self, p);
+    }
+}
+
+/// The JSON name of a field: its `#[serde(rename)]`, else its identifier.
+fn wire_name(field: &syn::Field) -> String {
+    serde_args(&field.attrs)
+        .into_iter()
+        .find_map(|(k, v)| (k == "rename").then_some(v).flatten())
+        .unwrap_or_else(|| field.ident.as_ref().unwrap().to_string())
+}
+
+/// `#[serde(a = "x", b)]` -> [("a", Some("x")), ("b", None)].
+fn serde_args(attrs: &[Attribute]) -> Vec<(String, Option<String>)> {
+    let mut out = Vec::new();
+    for a in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let metas = a.parse_args_with(Punctuated::<syn::Meta, Token![,]>::parse_terminated).expect("serde attribute");
+        for m in metas {
+            let key = m.path().get_ident().map(|i| i.to_string()).unwrap_or_default();
+            let val = match &m {
+                syn::Meta::NameValue(nv) => match &nv.value {
+                    syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
+                    _ => None,
+                },
+                _ => None,
+            };
+            out.push((key, val));
+        }
+    }
+    out
+}
+
+fn rename_collisions(s: &mut ItemStruct, renames: &HashMap<String, String>) -> usize {
+    let Fields::Named(named) = &mut s.fields else { return 0 };
+    let mut count: HashMap<String, usize> = HashMap::new();
+    for f in &named.named {
+        *count.entry(f.ident.as_ref().unwrap().to_string()).or_default() += 1;
+    }
+    let mut renamed = 0;
+    for f in named.named.iter_mut() {
+        if count[&f.ident.as_ref().unwrap().to_string()] > 1 {
+            if let Some(new) = renames.get(&wire_name(f)) {
+                f.ident = Some(syn::Ident::new(new, proc_macro2::Span::call_site()));
+                renamed += 1;
+            }
+        }
+    }
+    renamed
+}
+
+fn option_inner(ty: &Type) -> Option<&Type> {
+    let Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    if last.ident != "Option" {
+        return None;
+    }
+    match &last.arguments {
+        syn::PathArguments::AngleBracketed(a) => match a.args.first()? {
+            syn::GenericArgument::Type(t) => Some(t),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn is_scalar(ty: &Type) -> bool {
+    let Type::Path(p) = ty else { return false };
+    let last = p.path.segments.last().unwrap().ident.to_string();
+    matches!(last.as_str(), "i32" | "i64" | "f32" | "f64" | "bool" | "String" | "Uuid" | "DateTime")
+}
+
+/// For a record struct (named fields, all `Option`, serde + Default derived,
+/// no container serde attributes): drops the serde derives and field
+/// attributes and returns the compact impls. `None` leaves the struct as is.
+fn compact_serde(s: &mut ItemStruct) -> Option<TokenStream> {
+    let Fields::Named(named) = &s.fields else { return None };
+    if s.attrs.iter().any(|a| a.path().is_ident("serde")) || !s.generics.params.is_empty() {
+        return None;
+    }
+    let derive_at = s.attrs.iter().position(|a| a.path().is_ident("derive"))?;
+    let derives = s.attrs[derive_at]
+        .parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)
+        .ok()?;
+    let last = |p: &syn::Path| p.segments.last().unwrap().ident.to_string();
+    let names: Vec<String> = derives.iter().map(last).collect();
+    if !["Deserialize", "Serialize", "Default"].iter().all(|d| names.iter().any(|n| n == d)) {
+        return None;
+    }
+    let allowed = ["rename", "skip_serializing_if", "default"];
+    for f in &named.named {
+        option_inner(&f.ty)?;
+        if serde_args(&f.attrs).iter().any(|(k, _)| !allowed.contains(&k.as_str())) {
+            return None;
+        }
+    }
+
+    // Field table, sorted by JSON name for the binary search.
+    let mut fields: Vec<(String, syn::Ident, bool)> = named
+        .named
+        .iter()
+        .map(|f| (wire_name(f), f.ident.clone().unwrap(), is_scalar(option_inner(&f.ty).unwrap())))
+        .collect();
+    fields.sort_by(|a, b| a.0.cmp(&b.0));
+    if fields.windows(2).any(|w| w[0].0 == w[1].0) {
+        return None;
+    }
+
+    // Rewrite the struct: no serde derive, no serde field attributes.
+    let kept: Punctuated<syn::Path, Token![,]> = derives
+        .into_iter()
+        .filter(|p| !matches!(last(p).as_str(), "Deserialize" | "Serialize"))
+        .collect();
+    s.attrs[derive_at] = syn::parse_quote!(#[derive(#kept)]);
+    let syn::Fields::Named(named) = &mut s.fields else { unreachable!() };
+    for f in named.named.iter_mut() {
+        f.attrs.retain(|a| !a.path().is_ident("serde"));
+    }
+
+    let ident = &s.ident;
+    let name = ident.to_string();
+    let wire: Vec<&String> = fields.iter().map(|f| &f.0).collect();
+    // No `?` per field: each one costs a match and a conversion in every
+    // arm, and measured, that was half of the compile time. Errors go to a
+    // slot instead, checked once per key.
+    let arms = fields.iter().enumerate().map(|(i, (_, f, scalar))| {
+        let set = if *scalar { quote!(set_scalar) } else { quote!(set_plain) };
+        quote!(Ok(#i) => crate::codec::#set(&mut map, &mut out.#f, &mut err),)
+    });
+    let mut by_decl: Vec<&(String, syn::Ident, bool)> = fields.iter().collect();
+    by_decl.sort_by_key(|f| named.named.iter().position(|d| d.ident.as_ref() == Some(&f.1)));
+    let puts = by_decl.iter().map(|(w, f, _)| quote!(crate::codec::put(&mut map, #w, &self.#f, &mut err);));
+    Some(quote! {
+        impl<'de> ::serde::Deserialize<'de> for #ident {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                const FIELDS: &[&str] = &[#(#wire),*];
+                struct Visitor;
+                impl<'de> ::serde::de::Visitor<'de> for Visitor {
+                    type Value = #ident;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
+                        crate::codec::expecting(f, #name)
+                    }
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#ident, A::Error> {
+                        let mut out = #ident::default();
+                        let mut err = None;
+                        while let Some(key) = map.next_key::<crate::codec::Key<'de>>()? {
+                            match FIELDS.binary_search(&key.as_str()) {
+                                #(#arms)*
+                                _ => crate::codec::skip(&mut map, &mut err),
+                            }
+                            if err.is_some() {
+                                break;
+                            }
+                        }
+                        crate::codec::finish(out, err)
+                    }
+                }
+                deserializer.deserialize_map(Visitor)
+            }
+        }
+        impl ::serde::Serialize for #ident {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                use ::serde::ser::SerializeMap as _;
+                let mut map = serializer.serialize_map(None)?;
+                let mut err = None;
+                #(#puts)*
+                match err {
+                    Some(e) => Err(e),
+                    None => map.end(),
+                }
+            }
+        }
+    })
+}

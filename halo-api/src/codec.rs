@@ -1,0 +1,308 @@
+//! How the generated types read and write Halo's JSON.
+//!
+//! halo-api's build step gives every generated record struct a compact
+//! `Deserialize` and `Serialize` implementation (one match arm per field)
+//! instead of serde's derive, which is what makes Halo's very wide records
+//! (tickets have ~890 fields) affordable to compile. Those implementations
+//! call into this module, which is where Halo's payload quirks are handled:
+//!
+//! - ids that arrive as decimals (`"client_id": 21.0`) or as numeric strings
+//!   decode into integer fields;
+//! - `null` is accepted in every field, and an empty string in number, boolean,
+//!   date-time and uuid fields means "not set";
+//! - date-times with an offset (`Z`, `+02:00`) or without one (taken as UTC),
+//!   with or without fractional seconds;
+//! - unknown fields are ignored (Halo adds fields in every release).
+//!
+//! Nothing here is generated; it is small on purpose and tested below.
+
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
+use serde::ser::SerializeMap;
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+
+/// A JSON object key, borrowed from the input when possible.
+pub struct Key<'de>(Cow<'de, str>);
+
+impl Key<'_> {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> de::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+// The generated `Deserialize`/`Serialize` implementations call these once per
+// field. They report errors through a slot instead of returning `Result`: a
+// `?` in each of a struct's hundreds of arms doubled halo-api's compile time.
+
+/// Reads the next map value into a scalar field (`Option<T>`), leniently.
+#[inline]
+pub fn set_scalar<'de, A: MapAccess<'de>, T: Scalar>(map: &mut A, slot: &mut Option<T>, err: &mut Option<A::Error>) {
+    match map.next_value_seed(ScalarSeed::<T>(PhantomData)) {
+        Ok(v) => *slot = v,
+        Err(e) => *err = Some(e),
+    }
+}
+
+/// Reads the next map value into any other field, by its own `Deserialize`.
+#[inline]
+pub fn set_plain<'de, A: MapAccess<'de>, T: de::Deserialize<'de>>(map: &mut A, slot: &mut T, err: &mut Option<A::Error>) {
+    match map.next_value() {
+        Ok(v) => *slot = v,
+        Err(e) => *err = Some(e),
+    }
+}
+
+/// Skips the value of a field the struct does not know.
+#[inline]
+pub fn skip<'de, A: MapAccess<'de>>(map: &mut A, err: &mut Option<A::Error>) {
+    if let Err(e) = map.next_value::<de::IgnoredAny>() {
+        *err = Some(e);
+    }
+}
+
+/// The end of a generated `visit_map`.
+#[inline]
+pub fn finish<T, E>(out: T, err: Option<E>) -> Result<T, E> {
+    match err {
+        Some(e) => Err(e),
+        None => Ok(out),
+    }
+}
+
+/// Decodes one scalar leniently (see [`Scalar`]); `null` is `None`.
+pub struct ScalarSeed<T>(PhantomData<T>);
+
+impl<T> Default for ScalarSeed<T> {
+    fn default() -> Self {
+        Self(PhantomData)
+    }
+}
+
+impl<'de, T: Scalar> DeserializeSeed<'de> for ScalarSeed<T> {
+    type Value = Option<T>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
+        d.deserialize_any(ScalarVisitor::<T>(PhantomData))
+    }
+}
+
+/// A value whose JSON form Halo varies: each accepts what it can make sense of.
+pub trait Scalar: Sized {
+    const EXPECTING: &'static str;
+    fn from_i64<E: de::Error>(v: i64) -> Result<Self, E> {
+        Err(E::invalid_type(de::Unexpected::Signed(v), &Self::EXPECTING))
+    }
+    fn from_u64<E: de::Error>(v: u64) -> Result<Self, E> {
+        Err(E::invalid_type(de::Unexpected::Unsigned(v), &Self::EXPECTING))
+    }
+    fn from_f64<E: de::Error>(v: f64) -> Result<Self, E> {
+        Err(E::invalid_type(de::Unexpected::Float(v), &Self::EXPECTING))
+    }
+    fn from_bool<E: de::Error>(v: bool) -> Result<Self, E> {
+        Err(E::invalid_type(de::Unexpected::Bool(v), &Self::EXPECTING))
+    }
+    /// A non-empty string.
+    fn from_str<E: de::Error>(v: &str) -> Result<Self, E>;
+    /// What `""` means; `None` for everything but text.
+    fn from_empty() -> Option<Self> {
+        None
+    }
+}
+
+struct ScalarVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Scalar> Visitor<'de> for ScalarVisitor<T> {
+    type Value = Option<T>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "{} or null", T::EXPECTING)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        T::from_i64(v).map(Some)
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        T::from_u64(v).map(Some)
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        T::from_f64(v).map(Some)
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        T::from_bool(v).map(Some)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        if v.is_empty() {
+            Ok(T::from_empty())
+        } else {
+            T::from_str(v).map(Some)
+        }
+    }
+}
+
+macro_rules! integer {
+    ($($t:ty),*) => {$(
+        impl Scalar for $t {
+            const EXPECTING: &'static str = concat!("an integer (", stringify!($t), ")");
+            fn from_i64<E: de::Error>(v: i64) -> Result<Self, E> {
+                <$t>::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Signed(v), &Self::EXPECTING))
+            }
+            fn from_u64<E: de::Error>(v: u64) -> Result<Self, E> {
+                <$t>::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &Self::EXPECTING))
+            }
+            /// Halo sends some ids as `21.0`: accept a float with no fraction.
+            fn from_f64<E: de::Error>(v: f64) -> Result<Self, E> {
+                if v.fract() == 0.0 && v >= <$t>::MIN as f64 && v <= <$t>::MAX as f64 {
+                    Ok(v as $t)
+                } else {
+                    Err(E::invalid_value(de::Unexpected::Float(v), &Self::EXPECTING))
+                }
+            }
+            fn from_str<E: de::Error>(v: &str) -> Result<Self, E> {
+                let t = v.trim();
+                t.parse::<$t>()
+                    .or_else(|_| t.parse::<f64>().map_err(|_| ()).and_then(|f| Self::from_f64::<E>(f).map_err(|_| ())))
+                    .map_err(|_| E::invalid_value(de::Unexpected::Str(v), &Self::EXPECTING))
+            }
+        }
+    )*};
+}
+integer!(i32, i64);
+
+macro_rules! float {
+    ($($t:ty),*) => {$(
+        impl Scalar for $t {
+            const EXPECTING: &'static str = "a number";
+            fn from_i64<E: de::Error>(v: i64) -> Result<Self, E> { Ok(v as $t) }
+            fn from_u64<E: de::Error>(v: u64) -> Result<Self, E> { Ok(v as $t) }
+            fn from_f64<E: de::Error>(v: f64) -> Result<Self, E> { Ok(v as $t) }
+            fn from_str<E: de::Error>(v: &str) -> Result<Self, E> {
+                v.trim().parse::<$t>().map_err(|_| E::invalid_value(de::Unexpected::Str(v), &Self::EXPECTING))
+            }
+        }
+    )*};
+}
+float!(f32, f64);
+
+impl Scalar for bool {
+    const EXPECTING: &'static str = "a boolean";
+    fn from_bool<E: de::Error>(v: bool) -> Result<Self, E> {
+        Ok(v)
+    }
+    fn from_i64<E: de::Error>(v: i64) -> Result<Self, E> {
+        match v {
+            0 => Ok(false),
+            1 => Ok(true),
+            _ => Err(E::invalid_value(de::Unexpected::Signed(v), &Self::EXPECTING)),
+        }
+    }
+    fn from_u64<E: de::Error>(v: u64) -> Result<Self, E> {
+        Self::from_i64(v as i64)
+    }
+    fn from_str<E: de::Error>(v: &str) -> Result<Self, E> {
+        match v.trim().to_ascii_lowercase().as_str() {
+            "true" | "1" => Ok(true),
+            "false" | "0" => Ok(false),
+            _ => Err(E::invalid_value(de::Unexpected::Str(v), &Self::EXPECTING)),
+        }
+    }
+}
+
+impl Scalar for String {
+    const EXPECTING: &'static str = "a string";
+    fn from_str<E: de::Error>(v: &str) -> Result<Self, E> {
+        Ok(v.to_owned())
+    }
+    fn from_empty() -> Option<Self> {
+        Some(String::new())
+    }
+    /// Halo sometimes sends a number where the document says string.
+    fn from_i64<E: de::Error>(v: i64) -> Result<Self, E> {
+        Ok(v.to_string())
+    }
+    fn from_u64<E: de::Error>(v: u64) -> Result<Self, E> {
+        Ok(v.to_string())
+    }
+    fn from_f64<E: de::Error>(v: f64) -> Result<Self, E> {
+        Ok(v.to_string())
+    }
+    fn from_bool<E: de::Error>(v: bool) -> Result<Self, E> {
+        Ok(v.to_string())
+    }
+}
+
+impl Scalar for uuid::Uuid {
+    const EXPECTING: &'static str = "a uuid";
+    fn from_str<E: de::Error>(v: &str) -> Result<Self, E> {
+        uuid::Uuid::parse_str(v.trim()).map_err(|_| E::invalid_value(de::Unexpected::Str(v), &Self::EXPECTING))
+    }
+}
+
+impl Scalar for chrono::DateTime<chrono::Utc> {
+    const EXPECTING: &'static str = "a date-time (RFC 3339, with or without offset)";
+    fn from_str<E: de::Error>(v: &str) -> Result<Self, E> {
+        parse_date_time(v).ok_or_else(|| E::invalid_value(de::Unexpected::Str(v), &Self::EXPECTING))
+    }
+}
+
+/// Halo's date-times: RFC 3339 with an offset, or the same without one
+/// (taken as UTC), with or without fractional seconds; a date alone is
+/// midnight UTC.
+pub fn parse_date_time(v: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+    let v = v.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(v) {
+        return Some(t.with_timezone(&Utc));
+    }
+    if let Ok(t) = NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M:%S%.f") {
+        return Some(t.and_utc());
+    }
+    if let Ok(t) = NaiveDateTime::parse_from_str(v, "%Y-%m-%d %H:%M:%S%.f") {
+        return Some(t.and_utc());
+    }
+    NaiveDate::parse_from_str(v, "%Y-%m-%d").ok().map(|d| d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc())
+}
+
+/// Writes one field of a generated struct, skipping `None`, unless an
+/// earlier field failed.
+#[inline]
+pub fn put<M: SerializeMap, T: serde::Serialize>(map: &mut M, key: &'static str, value: &Option<T>, err: &mut Option<M::Error>) {
+    if let (None, Some(v)) = (&err, value) {
+        if let Err(e) = map.serialize_entry(key, v) {
+            *err = Some(e);
+        }
+    }
+}
+
+/// What a generated struct's visitor says it expects.
+pub fn expecting(f: &mut fmt::Formatter, name: &str) -> fmt::Result {
+    write!(f, "a Halo `{name}` object")
+}
