@@ -24,6 +24,8 @@
 
 pub mod codec;
 mod seam;
+#[doc(hidden)]
+pub mod support;
 
 pub use seam::{BoxFuture, Inner, Transport};
 

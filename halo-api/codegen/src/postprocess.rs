@@ -25,14 +25,22 @@ pub struct Stats {
     compact_structs: usize,
     derived_structs: usize,
     renamed_fields: usize,
+    setter_closures: usize,
+    send_checks: usize,
 }
 
 impl std::fmt::Display for Stats {
     fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         write!(
             f,
-            "Post-pass: {} type builders removed, {} structs with compact serde, {} kept serde's derive, {} fields renamed.",
-            self.type_builders_removed, self.compact_structs, self.derived_structs, self.renamed_fields
+            "Post-pass: {} type builders removed, {} structs with compact serde, {} kept serde's derive, {} fields renamed, \
+             {} setter closures and {} parameter checks made plain calls.",
+            self.type_builders_removed,
+            self.compact_structs,
+            self.derived_structs,
+            self.renamed_fields,
+            self.setter_closures,
+            self.send_checks
         )
     }
 }
@@ -57,7 +65,12 @@ pub fn run(file: &mut syn::File, renames: &HashMap<String, String>) -> Stats {
         let Some((_, items)) = &mut m.content else { continue };
         match m.ident.to_string().as_str() {
             "types" => types(items, renames, &mut stats),
-            "builder" => items.iter_mut().for_each(|i| PlainTypes.visit_item_mut(i)),
+            "builder" => {
+                let mut pass = OperationBuilders::default();
+                items.iter_mut().for_each(|i| pass.visit_item_mut(i));
+                stats.setter_closures = pass.setter_closures;
+                stats.send_checks = pass.send_checks;
+            }
             _ => {}
         }
     }
@@ -90,16 +103,79 @@ fn types(items: &mut Vec<Item>, renames: &HashMap<String, String>, stats: &mut S
     items.extend(extra.into_iter().flatten());
 }
 
-/// `types::builder::X` -> `types::X`.
-struct PlainTypes;
+/// progenitor's operation builders (module `builder`):
+/// - `types::builder::X` -> `types::X` (typify's builders are gone);
+/// - in setters, `.map_err(|_| "message".to_string())` ->
+///   `crate::support::conversion(.., "message")`;
+/// - in `send`, `let p = p.map_err(Error::InvalidRequest)?;` for each
+///   parameter -> `let p = crate::support::take(p, &mut invalid);` with one
+///   check after the last.
+#[derive(Default)]
+struct OperationBuilders {
+    setter_closures: usize,
+    send_checks: usize,
+}
 
-impl VisitMut for PlainTypes {
+impl VisitMut for OperationBuilders {
     fn visit_path_mut(&mut self, p: &mut syn::Path) {
         let segs: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
         if segs.len() >= 3 && segs[0] == "types" && segs[1] == "builder" {
             p.segments = p.segments.iter().enumerate().filter(|(i, _)| *i != 1).map(|(_, s)| s.clone()).collect();
         }
         syn::visit_mut::visit_path_mut(self, p);
+    }
+
+    fn visit_expr_mut(&mut self, e: &mut syn::Expr) {
+        syn::visit_mut::visit_expr_mut(self, e);
+        let syn::Expr::MethodCall(call) = e else { return };
+        if call.method != "map_err" || call.args.len() != 1 {
+            return;
+        }
+        // |_| "literal".to_string()
+        let syn::Expr::Closure(c) = &call.args[0] else { return };
+        let syn::Expr::MethodCall(body) = &*c.body else { return };
+        let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(msg), .. }) = &*body.receiver else { return };
+        if body.method != "to_string" || c.inputs.len() != 1 {
+            return;
+        }
+        let receiver = &call.receiver;
+        *e = syn::parse_quote!(crate::support::conversion(#receiver, #msg));
+        self.setter_closures += 1;
+    }
+
+    fn visit_impl_item_fn_mut(&mut self, f: &mut syn::ImplItemFn) {
+        syn::visit_mut::visit_impl_item_fn_mut(self, f);
+        if f.sig.ident != "send" {
+            return;
+        }
+        let mut first = None;
+        let mut last = None;
+        for (i, stmt) in f.block.stmts.iter_mut().enumerate() {
+            let syn::Stmt::Local(local) = stmt else { continue };
+            let Some(init) = &mut local.init else { continue };
+            let syn::Expr::Try(t) = &*init.expr else { continue };
+            let syn::Expr::MethodCall(call) = &*t.expr else { continue };
+            let is_invalid_request = call.method == "map_err"
+                && call.args.len() == 1
+                && matches!(&call.args[0], syn::Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "InvalidRequest"))
+                && matches!(&*call.receiver, syn::Expr::Path(_));
+            if !is_invalid_request {
+                continue;
+            }
+            let receiver = &call.receiver;
+            init.expr = Box::new(syn::parse_quote!(crate::support::take(#receiver, &mut invalid)));
+            first.get_or_insert(i);
+            last = Some(i);
+            self.send_checks += 1;
+        }
+        if let (Some(first), Some(last)) = (first, last) {
+            f.block.stmts.insert(last + 1, syn::parse_quote! {
+                if let Some(e) = invalid {
+                    return Err(Error::InvalidRequest(e));
+                }
+            });
+            f.block.stmts.insert(first, syn::parse_quote!(let mut invalid: Option<String> = None;));
+        }
     }
 }
 
@@ -149,18 +225,26 @@ fn rename_collisions(s: &mut ItemStruct, renames: &HashMap<String, String>) -> u
     renamed
 }
 
-fn option_inner(ty: &Type) -> Option<&Type> {
-    let Type::Path(p) = ty else { return None };
-    let last = p.path.segments.last()?;
-    if last.ident != "Option" {
-        return None;
-    }
-    match &last.arguments {
-        syn::PathArguments::AngleBracketed(a) => match a.args.first()? {
-            syn::GenericArgument::Type(t) => Some(t),
+/// `T` of a field typed `Option<T>`, or `Box<Option<T>>` (typify boxes
+/// recursive references), with whether it is boxed.
+fn option_inner(ty: &Type) -> Option<(&Type, bool)> {
+    fn generic_arg<'a>(ty: &'a Type, wrapper: &str) -> Option<&'a Type> {
+        let Type::Path(p) = ty else { return None };
+        let last = p.path.segments.last()?;
+        if last.ident != wrapper {
+            return None;
+        }
+        match &last.arguments {
+            syn::PathArguments::AngleBracketed(a) => match a.args.first()? {
+                syn::GenericArgument::Type(t) => Some(t),
+                _ => None,
+            },
             _ => None,
-        },
-        _ => None,
+        }
+    }
+    match generic_arg(ty, "Box") {
+        Some(inner) => generic_arg(inner, "Option").map(|t| (t, true)),
+        None => generic_arg(ty, "Option").map(|t| (t, false)),
     }
 }
 
@@ -196,10 +280,14 @@ fn compact_serde(s: &mut ItemStruct) -> Option<TokenStream> {
     }
 
     // Field table, sorted by JSON name for the binary search.
-    let mut fields: Vec<(String, syn::Ident, bool)> = named
+    // (JSON name, field, decoded as a lenient scalar, boxed)
+    let mut fields: Vec<(String, syn::Ident, bool, bool)> = named
         .named
         .iter()
-        .map(|f| (wire_name(f), f.ident.clone().unwrap(), is_scalar(option_inner(&f.ty).unwrap())))
+        .map(|f| {
+            let (inner, boxed) = option_inner(&f.ty).unwrap();
+            (wire_name(f), f.ident.clone().unwrap(), !boxed && is_scalar(inner), boxed)
+        })
         .collect();
     fields.sort_by(|a, b| a.0.cmp(&b.0));
     if fields.windows(2).any(|w| w[0].0 == w[1].0) {
@@ -223,13 +311,16 @@ fn compact_serde(s: &mut ItemStruct) -> Option<TokenStream> {
     // No `?` per field: each one costs a match and a conversion in every
     // arm, and measured, that was half of the compile time. Errors go to a
     // slot instead, checked once per key.
-    let arms = fields.iter().enumerate().map(|(i, (_, f, scalar))| {
+    let arms = fields.iter().enumerate().map(|(i, (_, f, scalar, _))| {
         let set = if *scalar { quote!(set_scalar) } else { quote!(set_plain) };
         quote!(Ok(#i) => crate::codec::#set(&mut map, &mut out.#f, &mut err),)
     });
-    let mut by_decl: Vec<&(String, syn::Ident, bool)> = fields.iter().collect();
+    let mut by_decl: Vec<_> = fields.iter().collect();
     by_decl.sort_by_key(|f| named.named.iter().position(|d| d.ident.as_ref() == Some(&f.1)));
-    let puts = by_decl.iter().map(|(w, f, _)| quote!(crate::codec::put(&mut map, #w, &self.#f, &mut err);));
+    let puts = by_decl.iter().map(|(w, f, _, boxed)| {
+        let value = if *boxed { quote!(&*self.#f) } else { quote!(&self.#f) };
+        quote!(crate::codec::put(&mut map, #w, #value, &mut err);)
+    });
     Some(quote! {
         impl<'de> ::serde::Deserialize<'de> for #ident {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
