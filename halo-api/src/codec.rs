@@ -68,7 +68,11 @@ pub fn set_scalar<'de, A: MapAccess<'de>, T: Scalar>(map: &mut A, slot: &mut Opt
 
 /// Reads the next map value into any other field, by its own `Deserialize`.
 #[inline]
-pub fn set_plain<'de, A: MapAccess<'de>, T: de::Deserialize<'de>>(map: &mut A, slot: &mut T, err: &mut Option<A::Error>) {
+pub fn set_plain<'de, A: MapAccess<'de>, T: de::Deserialize<'de>>(
+    map: &mut A,
+    slot: &mut T,
+    err: &mut Option<A::Error>,
+) {
     match map.next_value() {
         Ok(v) => *slot = v,
         Err(e) => *err = Some(e),
@@ -160,11 +164,7 @@ impl<'de, T: Scalar> Visitor<'de> for ScalarVisitor<T> {
         T::from_bool(v).map(Some)
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        if v.is_empty() {
-            Ok(T::from_empty())
-        } else {
-            T::from_str(v).map(Some)
-        }
+        if v.is_empty() { Ok(T::from_empty()) } else { T::from_str(v).map(Some) }
     }
 }
 
@@ -294,11 +294,16 @@ pub fn parse_date_time(v: &str) -> Option<chrono::DateTime<chrono::Utc>> {
 /// Writes one field of a generated struct, skipping `None`, unless an
 /// earlier field failed.
 #[inline]
-pub fn put<M: SerializeMap, T: serde::Serialize>(map: &mut M, key: &'static str, value: &Option<T>, err: &mut Option<M::Error>) {
-    if let (None, Some(v)) = (&err, value) {
-        if let Err(e) = map.serialize_entry(key, v) {
-            *err = Some(e);
-        }
+pub fn put<M: SerializeMap, T: serde::Serialize>(
+    map: &mut M,
+    key: &'static str,
+    value: &Option<T>,
+    err: &mut Option<M::Error>,
+) {
+    if let (None, Some(v)) = (&err, value)
+        && let Err(e) = map.serialize_entry(key, v)
+    {
+        *err = Some(e);
     }
 }
 

@@ -18,7 +18,11 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 pub trait Transport: Send + Sync + 'static {
     /// Runs before the request is sent, e.g. to add the Authorization header.
     /// An `Err` stops the operation with `Error::Custom(message)`.
-    fn prepare<'a>(&'a self, request: &'a mut reqwest::Request, operation: &'static str) -> BoxFuture<'a, Result<(), String>> {
+    fn prepare<'a>(
+        &'a self,
+        request: &'a mut reqwest::Request,
+        operation: &'static str,
+    ) -> BoxFuture<'a, Result<(), String>> {
         let _ = (request, operation);
         Box::pin(async { Ok(()) })
     }

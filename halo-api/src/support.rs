@@ -33,6 +33,9 @@ mod tests {
         assert_eq!(take::<Option<i32>>(Err("a".into()), &mut invalid), None);
         assert_eq!(take::<Option<i32>>(Err("b".into()), &mut invalid), None);
         assert_eq!(invalid.as_deref(), Some("a"));
-        assert_eq!(conversion::<i32, ()>(Err(()), "conversion to `i32` for agent_id failed"), Err("conversion to `i32` for agent_id failed".to_string()));
+        assert_eq!(
+            conversion::<i32, ()>(Err(()), "conversion to `i32` for agent_id failed"),
+            Err("conversion to `i32` for agent_id failed".to_string())
+        );
     }
 }

@@ -31,10 +31,7 @@ pub struct Patched {
 /// are not known to be fixed upstream are an error.
 pub fn patch_bytes(bytes: &[u8]) -> Result<Patched> {
     let mut doc = parse(bytes)?;
-    let mut ctx = Context {
-        resources: crate::resources::load(&crate::resources_path())?,
-        ..Default::default()
-    };
+    let mut ctx = Context { resources: crate::resources::load(&crate::resources_path())?, ..Default::default() };
     let report = patches::apply_all(&mut doc, &mut ctx)?;
     Ok(Patched { doc, report })
 }
@@ -130,9 +127,9 @@ pub fn run(opts: Options) -> Result<()> {
             old.summary_against(&new_lock),
             opts.from.as_ref().map(|f| format!(" --from {f}")).unwrap_or_default()
         ),
-        None if !opts.update => bail!(
-            "spec/halo.lock is missing: accept this document with `cargo xtask codegen --update`"
-        ),
+        None if !opts.update => {
+            bail!("spec/halo.lock is missing: accept this document with `cargo xtask codegen --update`")
+        }
         _ => {}
     }
 

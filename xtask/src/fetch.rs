@@ -49,27 +49,21 @@ pub fn fetch(source: &str) -> Result<Fetched> {
         })?
     } else {
         std::fs::read(source).with_context(|| {
-            format!("could not read Halo's OpenAPI document from the file {source} (set by --from or {})", crate::SOURCE_ENV)
+            format!(
+                "could not read Halo's OpenAPI document from the file {source} (set by --from or {})",
+                crate::SOURCE_ENV
+            )
         })?
     };
-    Ok(Fetched {
-        source: source.to_string(),
-        sha256: sha256_hex(&bytes),
-        bytes,
-    })
+    Ok(Fetched { source: source.to_string(), sha256: sha256_hex(&bytes), bytes })
 }
 
 fn download(url: &str) -> Result<Vec<u8>> {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(Duration::from_secs(120)))
-        .build()
-        .into();
+    let agent: ureq::Agent =
+        ureq::Agent::config_builder().timeout_global(Some(Duration::from_secs(120))).build().into();
     let resp = agent.get(url).header("Accept", "application/json").call()?;
     let mut bytes = Vec::new();
-    resp.into_body()
-        .into_reader()
-        .take(MAX_BYTES + 1)
-        .read_to_end(&mut bytes)?;
+    resp.into_body().into_reader().take(MAX_BYTES + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > MAX_BYTES {
         bail!("the answer is larger than {MAX_BYTES} bytes: not Halo's document");
     }

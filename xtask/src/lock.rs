@@ -71,7 +71,11 @@ impl Lock {
         let _ = writeln!(s, "  sha256     {} -> {}", d.0.sha256, d.1.sha256);
         let _ = writeln!(s, "  size       {} -> {} bytes", d.0.size, d.1.size);
         if d.0.info_version != d.1.info_version || d.0.openapi != d.1.openapi {
-            let _ = writeln!(s, "  version    {} (openapi {}) -> {} (openapi {})", d.0.info_version, d.0.openapi, d.1.info_version, d.1.openapi);
+            let _ = writeln!(
+                s,
+                "  version    {} (openapi {}) -> {} (openapi {})",
+                d.0.info_version, d.0.openapi, d.1.info_version, d.1.openapi
+            );
         }
         let (a, b) = (&self.counts, &new.counts);
         for (name, x, y) in [

@@ -31,11 +31,8 @@ enum Task {
 
 fn main() -> Result<()> {
     match Cli::parse().task {
-        Task::Codegen { from, update, check } => xtask::codegen::run(xtask::codegen::Options {
-            from,
-            update,
-            check,
-            out: None,
-        }),
+        Task::Codegen { from, update, check } => {
+            xtask::codegen::run(xtask::codegen::Options { from, update, check, out: None })
+        }
     }
 }

@@ -21,9 +21,7 @@ pub fn counts(doc: &Value) -> Counts {
         operations: operations(doc).len(),
         schemas: schemas.map_or(0, |s| s.len()),
         properties: schemas.map_or(0, |s| {
-            s.values()
-                .map(|s| s.get("properties").and_then(Value::as_object).map_or(0, |p| p.len()))
-                .sum()
+            s.values().map(|s| s.get("properties").and_then(Value::as_object).map_or(0, |p| p.len())).sum()
         }),
     }
 }

@@ -12,13 +12,13 @@ pub mod select;
 /// Generates halo-api's source from the patched document's bytes.
 /// `enabled(feature)` says whether a Cargo feature of halo-api is on.
 pub fn generate(patched: &[u8], enabled: &dyn Fn(&str) -> bool) -> Result<String, String> {
-    let mut doc: serde_json::Value =
-        serde_json::from_slice(patched).map_err(|e| format!("the patched document is not JSON ({e}): run `cargo xtask codegen`"))?;
+    let mut doc: serde_json::Value = serde_json::from_slice(patched)
+        .map_err(|e| format!("the patched document is not JSON ({e}): run `cargo xtask codegen`"))?;
     let selection = select::by_features(&mut doc, enabled)?;
     let renames = postprocess::renames(&doc);
     let sha = doc.pointer("/info/x-halo-rs/source-sha256").and_then(|v| v.as_str()).unwrap_or("?").to_string();
-    let spec: openapiv3::OpenAPI =
-        serde_json::from_value(doc).map_err(|e| format!("the patched document is not OpenAPI 3.0 ({e}): run `cargo xtask codegen`"))?;
+    let spec: openapiv3::OpenAPI = serde_json::from_value(doc)
+        .map_err(|e| format!("the patched document is not OpenAPI 3.0 ({e}): run `cargo xtask codegen`"))?;
 
     let mut settings = progenitor::GenerationSettings::default();
     settings

@@ -81,9 +81,11 @@ fn types(items: &mut Vec<Item>, renames: &HashMap<String, String>, stats: &mut S
     let before = items.len();
     items.retain(|i| match i {
         Item::Mod(m) => m.ident != "builder",
-        Item::Impl(imp) => !(imp.trait_.is_none()
-            && imp.items.len() == 1
-            && matches!(&imp.items[0], syn::ImplItem::Fn(f) if f.sig.ident == "builder")),
+        Item::Impl(imp) => {
+            !(imp.trait_.is_none()
+                && imp.items.len() == 1
+                && matches!(&imp.items[0], syn::ImplItem::Fn(f) if f.sig.ident == "builder"))
+        }
         _ => true,
     });
     stats.type_builders_removed = before - items.len();
@@ -163,17 +165,20 @@ impl VisitMut for OperationBuilders {
                 continue;
             }
             let receiver = &call.receiver;
-            init.expr = Box::new(syn::parse_quote!(crate::support::take(#receiver, &mut invalid)));
+            *init.expr = syn::parse_quote!(crate::support::take(#receiver, &mut invalid));
             first.get_or_insert(i);
             last = Some(i);
             self.send_checks += 1;
         }
         if let (Some(first), Some(last)) = (first, last) {
-            f.block.stmts.insert(last + 1, syn::parse_quote! {
-                if let Some(e) = invalid {
-                    return Err(Error::InvalidRequest(e));
-                }
-            });
+            f.block.stmts.insert(
+                last + 1,
+                syn::parse_quote! {
+                    if let Some(e) = invalid {
+                        return Err(Error::InvalidRequest(e));
+                    }
+                },
+            );
             f.block.stmts.insert(first, syn::parse_quote!(let mut invalid: Option<String> = None;));
         }
     }
@@ -215,11 +220,11 @@ fn rename_collisions(s: &mut ItemStruct, renames: &HashMap<String, String>) -> u
     }
     let mut renamed = 0;
     for f in named.named.iter_mut() {
-        if count[&f.ident.as_ref().unwrap().to_string()] > 1 {
-            if let Some(new) = renames.get(&wire_name(f)) {
-                f.ident = Some(syn::Ident::new(new, proc_macro2::Span::call_site()));
-                renamed += 1;
-            }
+        if count[&f.ident.as_ref().unwrap().to_string()] > 1
+            && let Some(new) = renames.get(&wire_name(f))
+        {
+            f.ident = Some(syn::Ident::new(new, proc_macro2::Span::call_site()));
+            renamed += 1;
         }
     }
     renamed
@@ -263,9 +268,7 @@ fn compact_serde(s: &mut ItemStruct) -> Option<TokenStream> {
         return None;
     }
     let derive_at = s.attrs.iter().position(|a| a.path().is_ident("derive"))?;
-    let derives = s.attrs[derive_at]
-        .parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)
-        .ok()?;
+    let derives = s.attrs[derive_at].parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated).ok()?;
     let last = |p: &syn::Path| p.segments.last().unwrap().ident.to_string();
     let names: Vec<String> = derives.iter().map(last).collect();
     if !["Deserialize", "Serialize", "Default"].iter().all(|d| names.iter().any(|n| n == d)) {
@@ -295,10 +298,8 @@ fn compact_serde(s: &mut ItemStruct) -> Option<TokenStream> {
     }
 
     // Rewrite the struct: no serde derive, no serde field attributes.
-    let kept: Punctuated<syn::Path, Token![,]> = derives
-        .into_iter()
-        .filter(|p| !matches!(last(p).as_str(), "Deserialize" | "Serialize"))
-        .collect();
+    let kept: Punctuated<syn::Path, Token![,]> =
+        derives.into_iter().filter(|p| !matches!(last(p).as_str(), "Deserialize" | "Serialize")).collect();
     s.attrs[derive_at] = syn::parse_quote!(#[derive(#kept)]);
     let syn::Fields::Named(named) = &mut s.fields else { unreachable!() };
     for f in named.named.iter_mut() {

@@ -28,7 +28,9 @@ pub fn by_features(doc: &mut Value, feature_enabled: &dyn Fn(&str) -> bool) -> R
         .and_then(Value::as_array)
         .ok_or("the patched document has no resource table (info.x-halo-rs.resources): run `cargo xtask codegen`")?
         .iter()
-        .map(|r| (r["feature"].as_str().unwrap_or_default().to_string(), r["path"].as_str().unwrap_or_default().to_string()))
+        .map(|r| {
+            (r["feature"].as_str().unwrap_or_default().to_string(), r["path"].as_str().unwrap_or_default().to_string())
+        })
         .collect();
     let full = feature_enabled("full");
     let enabled: Vec<&(String, String)> = resources.iter().filter(|(f, _)| full || feature_enabled(f)).collect();
@@ -40,7 +42,10 @@ pub fn by_features(doc: &mut Value, feature_enabled: &dyn Fn(&str) -> bool) -> R
     refs(&Value::Object(paths.clone()), &mut roots);
     let operations = paths.values().flat_map(|i| i.as_object().unwrap().keys()).filter(|k| *k != "parameters").count();
 
-    let schemas = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut).ok_or("the patched document has no components.schemas")?;
+    let schemas = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+        .ok_or("the patched document has no components.schemas")?;
     if !full {
         // The closure of the schemas the kept operations refer to.
         let mut reached = BTreeSet::new();
@@ -56,9 +61,12 @@ pub fn by_features(doc: &mut Value, feature_enabled: &dyn Fn(&str) -> bool) -> R
         }
         schemas.retain(|n, _| reached.contains(n));
     }
-    let mut features: Vec<String> = if full { vec!["full".into()] } else { enabled.iter().map(|(f, _)| f.clone()).collect() };
+    let mut features: Vec<String> =
+        if full { vec!["full".into()] } else { enabled.iter().map(|(f, _)| f.clone()).collect() };
     if features.is_empty() {
-        println!("cargo:warning=halo-api: no resource feature enabled, so no operation is generated (enable `full`, `core` or e.g. `tickets`)");
+        println!(
+            "cargo:warning=halo-api: no resource feature enabled, so no operation is generated (enable `full`, `core` or e.g. `tickets`)"
+        );
         features.push("none".into());
     }
     Ok(Selection { features, operations, schemas: schemas.len() })

@@ -39,10 +39,13 @@ mod tests {
 
     #[test]
     fn drops_binary_format_in_components() {
-        let mut d = doc(json!({}), json!({"Attachment": {"type": "object", "properties": {
-            "file": {"type": "string", "format": "binary", "nullable": true},
-            "data": {"type": "string", "format": "byte"}
-        }}}));
+        let mut d = doc(
+            json!({}),
+            json!({"Attachment": {"type": "object", "properties": {
+                "file": {"type": "string", "format": "binary", "nullable": true},
+                "data": {"type": "string", "format": "byte"}
+            }}}),
+        );
         assert_eq!(run(&PATCH, &mut d), 1);
         let p = &d["components"]["schemas"]["Attachment"]["properties"];
         assert!(p["file"].get("format").is_none());

@@ -42,10 +42,13 @@ mod tests {
 
     #[test]
     fn opens_integer_enums() {
-        let mut d = doc(json!({}), json!({
-            "AppointmentType": {"type": "integer", "format": "int32", "enum": [0, 1, 2, 3]},
-            "Colour": {"type": "string", "enum": ["red"]}
-        }));
+        let mut d = doc(
+            json!({}),
+            json!({
+                "AppointmentType": {"type": "integer", "format": "int32", "enum": [0, 1, 2, 3]},
+                "Colour": {"type": "string", "enum": ["red"]}
+            }),
+        );
         assert_eq!(run(&PATCH, &mut d), 1);
         let s = &d["components"]["schemas"]["AppointmentType"];
         assert!(s.get("enum").is_none());

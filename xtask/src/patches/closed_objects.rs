@@ -37,10 +37,13 @@ mod tests {
 
     #[test]
     fn opens_closed_objects() {
-        let mut d = doc(json!({}), json!({
-            "Faults": {"type": "object", "additionalProperties": false, "properties": {}},
-            "Map": {"type": "object", "additionalProperties": {"type": "string"}}
-        }));
+        let mut d = doc(
+            json!({}),
+            json!({
+                "Faults": {"type": "object", "additionalProperties": false, "properties": {}},
+                "Map": {"type": "object", "additionalProperties": {"type": "string"}}
+            }),
+        );
         assert_eq!(run(&PATCH, &mut d), 1);
         assert!(d["components"]["schemas"]["Faults"].get("additionalProperties").is_none());
         assert!(d["components"]["schemas"]["Map"].get("additionalProperties").is_some());

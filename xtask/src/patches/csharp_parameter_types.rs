@@ -55,7 +55,10 @@ fn apply(doc: &mut Value, _: &mut Context) -> Result<usize> {
                 continue;
             }
             let Some(mut new) = replacement(ty) else {
-                bail!("{} {path}: parameter `{name}` has type `{ty}`, which is neither OpenAPI nor a C# name this patch knows", method.to_uppercase());
+                bail!(
+                    "{} {path}: parameter `{name}` has type `{ty}`, which is neither OpenAPI nor a C# name this patch knows",
+                    method.to_uppercase()
+                );
             };
             // Keep anything else the schema said (default, nullable...).
             for (k, v) in schema.as_object().into_iter().flatten() {

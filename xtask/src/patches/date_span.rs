@@ -23,7 +23,10 @@ fn apply(doc: &mut Value, _: &mut Context) -> Result<usize> {
             o.remove("format");
             let desc = o.get("description").and_then(Value::as_str).unwrap_or("").to_string();
             let note = "A .NET TimeSpan as text, `hh:mm:ss` or `d.hh:mm:ss`.";
-            o.insert("description".into(), Value::String(if desc.is_empty() { note.into() } else { format!("{desc} {note}") }));
+            o.insert(
+                "description".into(),
+                Value::String(if desc.is_empty() { note.into() } else { format!("{desc} {note}") }),
+            );
             changed += 1;
         }
     })?;
@@ -38,10 +41,13 @@ mod tests {
 
     #[test]
     fn drops_the_format() {
-        let mut d = doc(json!({}), json!({"Faults": {"type": "object", "properties": {
-            "starttime": {"type": "string", "format": "date-span", "nullable": true},
-            "dateoccurred": {"type": "string", "format": "date-time"}
-        }}}));
+        let mut d = doc(
+            json!({}),
+            json!({"Faults": {"type": "object", "properties": {
+                "starttime": {"type": "string", "format": "date-span", "nullable": true},
+                "dateoccurred": {"type": "string", "format": "date-time"}
+            }}}),
+        );
         assert_eq!(run(&PATCH, &mut d), 1);
         let p = &d["components"]["schemas"]["Faults"]["properties"];
         assert!(p["starttime"].get("format").is_none());

@@ -114,10 +114,7 @@ pub struct Report {
 impl Report {
     /// Stale patches whose defect is not known to be fixed upstream.
     pub fn failures(&self) -> Vec<&Outcome> {
-        self.outcomes
-            .iter()
-            .filter(|o| o.is_stale() && o.when_stale == WhenStale::Fail)
-            .collect()
+        self.outcomes.iter().filter(|o| o.is_stale() && o.when_stale == WhenStale::Fail).collect()
     }
 
     pub fn render(&self) -> String {
@@ -145,18 +142,9 @@ pub fn apply_all(doc: &mut Value, ctx: &mut Context) -> Result<Report> {
     let mut outcomes = Vec::new();
     for p in ALL {
         let changed = (p.apply)(doc, ctx).map_err(|e| e.context(format!("patch {}", p.name)))?;
-        outcomes.push(Outcome {
-            name: p.name,
-            defect: p.defect,
-            changed,
-            when_stale: p.when_stale,
-        });
+        outcomes.push(Outcome { name: p.name, defect: p.defect, changed, when_stale: p.when_stale });
     }
-    Ok(Report {
-        outcomes,
-        excluded: std::mem::take(&mut ctx.excluded),
-        notes: std::mem::take(&mut ctx.notes),
-    })
+    Ok(Report { outcomes, excluded: std::mem::take(&mut ctx.excluded), notes: std::mem::take(&mut ctx.notes) })
 }
 
 /// Fails when any patch that is not known to be fixed upstream was stale.
@@ -182,10 +170,7 @@ pub fn check_stale(report: &Report) -> Result<()> {
 pub const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// Calls `f(method, path, operation)` for every operation of the document.
-pub fn for_each_operation(
-    doc: &mut Value,
-    mut f: impl FnMut(&str, &str, &mut Value) -> Result<()>,
-) -> Result<()> {
+pub fn for_each_operation(doc: &mut Value, mut f: impl FnMut(&str, &str, &mut Value) -> Result<()>) -> Result<()> {
     let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
         bail!("the document has no `paths` object");
     };
@@ -202,10 +187,7 @@ pub fn for_each_operation(
 
 /// Calls `f(schema_name, schema)` for every schema in `components.schemas`.
 pub fn for_each_schema(doc: &mut Value, mut f: impl FnMut(&str, &mut Value)) {
-    if let Some(schemas) = doc
-        .pointer_mut("/components/schemas")
-        .and_then(Value::as_object_mut)
-    {
+    if let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
         for (name, s) in schemas.iter_mut() {
             f(name, s);
         }

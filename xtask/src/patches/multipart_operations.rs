@@ -45,11 +45,7 @@ fn apply(doc: &mut Value, ctx: &mut Context) -> Result<usize> {
             } else {
                 REASON.to_string()
             };
-            ctx.excluded.push(Excluded {
-                method: m.to_uppercase(),
-                path: path.clone(),
-                reason,
-            });
+            ctx.excluded.push(Excluded { method: m.to_uppercase(), path: path.clone(), reason });
             changed += 1;
         }
         if !item.keys().any(|k| METHODS.contains(&k.as_str())) {
@@ -93,7 +89,8 @@ mod tests {
 
     #[test]
     fn stale_when_no_multipart() {
-        let mut d = doc(json!({"/Tickets": {"post": {"requestBody": {"content": {"application/json": {}}}}}}), json!({}));
+        let mut d =
+            doc(json!({"/Tickets": {"post": {"requestBody": {"content": {"application/json": {}}}}}}), json!({}));
         assert_eq!(apply(&mut d, &mut Context::default()).unwrap(), 0);
     }
 }

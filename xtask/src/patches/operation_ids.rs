@@ -25,12 +25,8 @@ use heck::ToSnakeCase;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-pub const PATCH: Patch = Patch {
-    name: "operation_ids",
-    defect: "no operationId on any operation",
-    when_stale: WhenStale::Fail,
-    apply,
-};
+pub const PATCH: Patch =
+    Patch { name: "operation_ids", defect: "no operationId on any operation", when_stale: WhenStale::Fail, apply };
 
 /// The documented rule: see the module docs.
 pub fn operation_id(method: &str, path: &str) -> String {
@@ -90,10 +86,7 @@ mod tests {
 
     #[test]
     fn fills_missing_ids_keeps_upstream_ones() {
-        let mut d = doc(
-            json!({"/Tickets": {"get": {}, "post": {"operationId": "CreateTickets"}}}),
-            json!({}),
-        );
+        let mut d = doc(json!({"/Tickets": {"get": {}, "post": {"operationId": "CreateTickets"}}}), json!({}));
         assert_eq!(run(&PATCH, &mut d), 1);
         assert_eq!(d["paths"]["/Tickets"]["get"]["operationId"], "get_tickets");
         assert_eq!(d["paths"]["/Tickets"]["post"]["operationId"], "CreateTickets");

@@ -82,10 +82,7 @@ fn add_view(doc: &mut Value, r: &Resource, upstream: &[String], ctx: &mut Contex
     }
     let name = view_name(r);
     let item = item_name(doc, r);
-    let schemas = doc
-        .pointer_mut("/components/schemas")
-        .and_then(Value::as_object_mut)
-        .expect("checked above");
+    let schemas = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut).expect("checked above");
     if upstream.contains(&name) {
         ctx.notes.push(format!("{name}: upstream defines it, kept upstream's (for {})", r.name));
         return Ok(0);
@@ -116,14 +113,13 @@ fn set_response(doc: &mut Value, path: &str, method: &str, schema: Value, ctx: &
     let Some(op) = doc.pointer_mut(&ptr) else {
         bail!("{} {path}: not in the document (spec/resources.toml names it)", method.to_uppercase());
     };
-    let responses = op
-        .as_object_mut()
-        .expect("operation is an object")
-        .entry("responses")
-        .or_insert_with(|| json!({}));
+    let responses = op.as_object_mut().expect("operation is an object").entry("responses").or_insert_with(|| json!({}));
     let existing = ["200", "201"].into_iter().find(|c| responses.pointer(&format!("/{c}/content")).is_some());
     if let Some(code) = existing {
-        ctx.notes.push(format!("{} {path}: upstream declares a {code} response body, kept upstream's", method.to_uppercase()));
+        ctx.notes.push(format!(
+            "{} {path}: upstream declares a {code} response body, kept upstream's",
+            method.to_uppercase()
+        ));
         return Ok(0);
     }
     responses["200"] = json!({
@@ -167,7 +163,8 @@ mod tests {
         let view = &d["components"]["schemas"]["Faults_View"]["properties"];
         assert_eq!(view["tickets"]["items"]["$ref"], "#/components/schemas/Faults_List");
         assert!(view.get("record_count").is_some());
-        let s = |p: &str, m: &str| d["paths"][p][m]["responses"]["200"]["content"]["application/json"]["schema"].clone();
+        let s =
+            |p: &str, m: &str| d["paths"][p][m]["responses"]["200"]["content"]["application/json"]["schema"].clone();
         assert_eq!(s("/Tickets", "get")["$ref"], "#/components/schemas/Faults_View");
         assert_eq!(s("/Tickets/{id}", "get")["$ref"], "#/components/schemas/Faults");
         assert_eq!(s("/Tickets", "post")["oneOf"][1]["type"], "array");
@@ -195,9 +192,11 @@ mod tests {
     #[test]
     fn keeps_upstream_responses_and_says_so() {
         let mut d = halo_doc();
-        d["paths"]["/Tickets"]["get"]["responses"]["200"]["content"] = json!({"application/json": {"schema": {"$ref": "#/components/schemas/Faults_View"}}});
+        d["paths"]["/Tickets"]["get"]["responses"]["200"]["content"] =
+            json!({"application/json": {"schema": {"$ref": "#/components/schemas/Faults_View"}}});
         d["paths"]["/Tickets"]["post"]["responses"] = json!({"201": {"description": "Created", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Faults"}}}}});
-        d["paths"]["/Tickets/{id}"]["get"]["responses"]["200"]["content"] = json!({"application/json": {"schema": {"$ref": "#/components/schemas/Faults"}}});
+        d["paths"]["/Tickets/{id}"]["get"]["responses"]["200"]["content"] =
+            json!({"application/json": {"schema": {"$ref": "#/components/schemas/Faults"}}});
         d["components"]["schemas"]["Faults_View"] = json!({"type": "object"});
         let mut ctx = Context { resources: vec![tickets()], ..Default::default() };
         assert_eq!(apply(&mut d, &mut ctx).unwrap(), 0, "stale: upstream has it all");

@@ -29,7 +29,8 @@ pub const EXTENSION: &str = "x-halo-rust-name";
 /// The field name typify derives from a property name (its `sanitize` with
 /// snake case, for the names Halo uses).
 pub fn typify_name(prop: &str) -> String {
-    let cleaned: String = prop.replace('\'', "").chars().map(|c| if c.is_alphanumeric() || c == '_' { c } else { '-' }).collect();
+    let cleaned: String =
+        prop.replace('\'', "").chars().map(|c| if c.is_alphanumeric() || c == '_' { c } else { '-' }).collect();
     let s = cleaned.to_snake_case();
     match s.chars().next() {
         Some(c) if c.is_alphabetic() || c == '_' => s,
@@ -70,11 +71,14 @@ mod tests {
 
     #[test]
     fn names_the_second_field() {
-        let mut d = doc(json!({}), json!({"Uname": {"type": "object", "properties": {
-            "signature": {"type": "string"}, "_signature": {"type": "string"},
-            "actionContractId": {"type": "integer"}, "action_contract_id": {"type": "integer"},
-            "name": {"type": "string"}
-        }}}));
+        let mut d = doc(
+            json!({}),
+            json!({"Uname": {"type": "object", "properties": {
+                "signature": {"type": "string"}, "_signature": {"type": "string"},
+                "actionContractId": {"type": "integer"}, "action_contract_id": {"type": "integer"},
+                "name": {"type": "string"}
+            }}}),
+        );
         assert_eq!(run(&PATCH, &mut d), 2);
         let p = &d["components"]["schemas"]["Uname"]["properties"];
         assert!(p["signature"].get(EXTENSION).is_none());

@@ -42,7 +42,10 @@ mod tests {
 
     #[test]
     fn drops_required() {
-        let mut d = doc(json!({}), json!({"LiveChatIsTyping": {"type": "object", "required": ["chat_id", "sender_id"], "properties": {"chat_id": {"type": "integer"}}}}));
+        let mut d = doc(
+            json!({}),
+            json!({"LiveChatIsTyping": {"type": "object", "required": ["chat_id", "sender_id"], "properties": {"chat_id": {"type": "integer"}}}}),
+        );
         assert_eq!(run(&PATCH, &mut d), 1);
         let s = &d["components"]["schemas"]["LiveChatIsTyping"];
         assert!(s.get("required").is_none());

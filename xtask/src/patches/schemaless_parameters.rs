@@ -17,11 +17,7 @@ pub const PATCH: Patch = Patch {
 };
 
 fn schema_from_description(desc: &str) -> Value {
-    let hint = desc
-        .trim_start()
-        .strip_prefix('(')
-        .and_then(|s| s.split_once(')'))
-        .map(|(t, _)| t.trim());
+    let hint = desc.trim_start().strip_prefix('(').and_then(|s| s.split_once(')')).map(|(t, _)| t.trim());
     match hint {
         Some("bool") | Some("boolean") => json!({"type": "boolean"}),
         Some("int") | Some("integer") => json!({"type": "integer", "format": "int32"}),
@@ -70,7 +66,10 @@ mod tests {
 
     #[test]
     fn stale_when_all_have_schemas() {
-        let mut d = doc(json!({"/A": {"get": {"parameters": [{"name": "a", "in": "query", "schema": {"type": "string"}}]}}}), json!({}));
+        let mut d = doc(
+            json!({"/A": {"get": {"parameters": [{"name": "a", "in": "query", "schema": {"type": "string"}}]}}}),
+            json!({}),
+        );
         assert_eq!(run(&PATCH, &mut d), 0);
     }
 }

@@ -26,7 +26,11 @@ fn apply(doc: &mut Value, _: &mut Context) -> Result<usize> {
             return Ok(());
         }
         let Some(json) = content.get("application/json").cloned() else {
-            bail!("{} {path}: request body has {:?} but no application/json", method.to_uppercase(), content.keys().collect::<Vec<_>>());
+            bail!(
+                "{} {path}: request body has {:?} but no application/json",
+                method.to_uppercase(),
+                content.keys().collect::<Vec<_>>()
+            );
         };
         content.clear();
         content.insert("application/json".into(), json);
@@ -59,7 +63,10 @@ mod tests {
 
     #[test]
     fn several_without_json_is_an_error() {
-        let mut d = doc(json!({"/T": {"post": {"requestBody": {"content": {"text/json": {}, "application/*+json": {}}}}}}), json!({}));
+        let mut d = doc(
+            json!({"/T": {"post": {"requestBody": {"content": {"text/json": {}, "application/*+json": {}}}}}}),
+            json!({}),
+        );
         assert!((PATCH.apply)(&mut d, &mut Context::default()).is_err());
     }
 
