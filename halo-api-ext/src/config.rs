@@ -1,0 +1,338 @@
+//! The six settings every Halo integration asks for, plus scope and policy.
+
+use crate::error::HaloError;
+use secrecy::{ExposeSecret, SecretString};
+use std::net::IpAddr;
+use std::time::Duration;
+use url::Url;
+
+/// How to reach one Halo instance (one tenant). Build one per instance: an
+/// MSP can hold several at once; nothing is global.
+///
+/// `Debug` never shows the client secret.
+#[derive(Clone, Debug)]
+pub struct HaloConfig {
+    /// 1. Resource server: `example.halopsa.com` (https) or a URL. The API
+    ///    base is `<host>/api`.
+    pub host: String,
+    /// 2. Client id of the API application ("Client ID and Secret (Services)").
+    pub client_id: String,
+    /// 3. Tenant: required for Halo's cloud, absent on premise.
+    pub tenant: Option<String>,
+    /// 4. Auth server, only when it differs from the resource server
+    ///    (`example.halopsa.com/auth` or a separate host).
+    pub auth_host: Option<String>,
+    /// 5. Client secret.
+    pub client_secret: SecretString,
+    /// 6. On premise: no tenant.
+    pub on_prem: bool,
+    /// OAuth scope; `all` unless set (`all:standard`, `read:tickets`, ...).
+    pub scope: String,
+    /// Allow plain `http://` to hosts that are not loopback. Off by default;
+    /// shown in `Debug` when on.
+    pub allow_insecure_http: bool,
+    /// Client-side rate limit; `None` turns it off.
+    pub rate_limit: Option<RateLimit>,
+    /// Retry bounds.
+    pub retry: RetryPolicy,
+    /// Timeout for one HTTP request (token requests included).
+    pub request_timeout: Duration,
+}
+
+/// At most `requests` every `per`, with bursts of up to `burst`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RateLimit {
+    pub requests: u32,
+    pub per: Duration,
+    pub burst: u32,
+}
+
+impl Default for RateLimit {
+    /// Hosted Halo is reported to allow about 300 requests per rolling 5
+    /// minutes: 250 per 5 minutes with bursts of 10 stays under that (at
+    /// most 260 in any 5 minutes).
+    fn default() -> Self {
+        Self { requests: 250, per: Duration::from_secs(300), burst: 10 }
+    }
+}
+
+/// Bounds on retries. Which requests are retried is fixed by the rules in
+/// [`crate::policy`]: 429 always; 502/503/504, timeouts and resets only for
+/// GET, HEAD and DELETE; a POST never once it may have reached Halo.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included.
+    pub max_attempts: u32,
+    /// First backoff; doubled each time, with jitter.
+    pub base_delay: Duration,
+    /// Longest single wait (also caps Retry-After).
+    pub max_delay: Duration,
+    /// Longest total time spent waiting to retry one call.
+    pub max_total_wait: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_attempts: 5,
+            base_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(60),
+            max_total_wait: Duration::from_secs(180),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Never retry.
+    pub fn none() -> Self {
+        Self { max_attempts: 1, ..Self::default() }
+    }
+}
+
+impl HaloConfig {
+    /// A cloud instance: host, client id, tenant and secret; everything else
+    /// as Halo integrations default it.
+    pub fn cloud(host: &str, tenant: &str, client_id: &str, client_secret: &str) -> Self {
+        Self {
+            host: host.into(),
+            client_id: client_id.into(),
+            tenant: Some(tenant.into()),
+            auth_host: None,
+            client_secret: SecretString::from(client_secret.to_string()),
+            on_prem: false,
+            scope: "all".into(),
+            allow_insecure_http: false,
+            rate_limit: Some(RateLimit::default()),
+            retry: RetryPolicy::default(),
+            request_timeout: Duration::from_secs(60),
+        }
+    }
+
+    /// An on-premise instance: no tenant.
+    pub fn on_prem(host: &str, client_id: &str, client_secret: &str) -> Self {
+        Self { tenant: None, on_prem: true, ..Self::cloud(host, "", client_id, client_secret) }
+    }
+
+    /// Reads `HALO_HOST`, `HALO_CLIENT_ID`, `HALO_TENANT`, `HALO_AUTH_HOST`,
+    /// `HALO_CLIENT_SECRET`, `HALO_ON_PREM` (true/false/1/0/yes/no) and
+    /// `HALO_SCOPE`. Checked when the client is built.
+    pub fn from_env() -> Result<Self, HaloError> {
+        Self::from_lookup(|k| std::env::var(k).ok())
+    }
+
+    /// [`Self::from_env`] over any source of variables (for tests and CLIs).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, HaloError> {
+        let var = |k: &str| get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let on_prem = match var("HALO_ON_PREM").map(|v| v.to_ascii_lowercase()) {
+            None => false,
+            Some(v) if ["1", "true", "yes", "on"].contains(&v.as_str()) => true,
+            Some(v) if ["0", "false", "no", "off"].contains(&v.as_str()) => false,
+            Some(v) => {
+                return Err(HaloError::config(
+                    "HALO_ON_PREM",
+                    format!("`{v}` is not a yes/no value: use true or false"),
+                ));
+            }
+        };
+        let mut c = Self::cloud(
+            &var("HALO_HOST").unwrap_or_default(),
+            "",
+            &var("HALO_CLIENT_ID").unwrap_or_default(),
+            &get("HALO_CLIENT_SECRET").unwrap_or_default(),
+        );
+        c.tenant = var("HALO_TENANT");
+        c.auth_host = var("HALO_AUTH_HOST");
+        c.on_prem = on_prem;
+        if let Some(s) = var("HALO_SCOPE") {
+            c.scope = s;
+        }
+        Ok(c)
+    }
+
+    /// Checks every setting and works out the URLs. Called by
+    /// `HaloClient::new`, before any request is sent.
+    pub fn endpoints(&self) -> Result<Endpoints, HaloError> {
+        let host = parse_host("host (HALO_HOST)", &self.host, self.allow_insecure_http)?;
+        if self.client_id.trim().is_empty() {
+            return Err(HaloError::config(
+                "client_id (HALO_CLIENT_ID)",
+                "is empty: set the API application's client id",
+            ));
+        }
+        if self.client_secret.expose_secret().trim().is_empty() {
+            return Err(HaloError::config(
+                "client_secret (HALO_CLIENT_SECRET)",
+                "is empty: set the API application's secret",
+            ));
+        }
+        if self.scope.trim().is_empty() || self.scope.contains(char::is_control) {
+            return Err(HaloError::config("scope (HALO_SCOPE)", "must be a scope such as `all` or `read:tickets`"));
+        }
+        let tenant = self.tenant.as_deref().map(str::trim).filter(|t| !t.is_empty());
+        match (self.on_prem, tenant) {
+            (false, None) => {
+                return Err(HaloError::config(
+                    "tenant (HALO_TENANT)",
+                    "is required for Halo's cloud: set it, or set on_prem (HALO_ON_PREM=true) for an on-premise instance",
+                ));
+            }
+            (true, Some(_)) => {
+                return Err(HaloError::config(
+                    "tenant (HALO_TENANT)",
+                    "is set but on_prem is true: an on-premise instance has no tenant; unset one of them",
+                ));
+            }
+            _ => {}
+        }
+        let api_base = join(&host, "api");
+        let mut token_url = match &self.auth_host {
+            Some(a) if !a.trim().is_empty() => {
+                join(&parse_host("auth_host (HALO_AUTH_HOST)", a, self.allow_insecure_http)?, "token")
+            }
+            _ => join(&host, "auth/token"),
+        };
+        if let Some(t) = tenant {
+            token_url.query_pairs_mut().append_pair("tenant", t);
+        }
+        Ok(Endpoints { api_base, token_url })
+    }
+}
+
+/// Where requests go, worked out from a checked [`HaloConfig`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Endpoints {
+    /// `https://HOST/api`, no trailing slash.
+    pub api_base: Url,
+    /// `https://HOST/auth/token` or `https://AUTH_HOST/token`, with
+    /// `?tenant=TENANT` on Halo's cloud.
+    pub token_url: Url,
+}
+
+fn join(base: &Url, tail: &str) -> Url {
+    let mut u = base.clone();
+    let path = format!("{}/{tail}", base.path().trim_end_matches('/'));
+    u.set_path(&path);
+    u
+}
+
+/// A bare hostname (https) or a URL; plain http only for loopback or with
+/// the explicit opt-in.
+fn parse_host(setting: &str, value: &str, allow_http: bool) -> Result<Url, HaloError> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(HaloError::config(setting, "is empty: set the hostname, e.g. example.halopsa.com"));
+    }
+    let with_scheme = if v.contains("://") { v.to_string() } else { format!("https://{v}") };
+    let url = Url::parse(&with_scheme)
+        .map_err(|e| HaloError::config(setting, format!("`{v}` is not a hostname or URL ({e})")))?;
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(HaloError::config(setting, format!("`{v}` has no host")));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(HaloError::config(setting, format!("`{v}` must not have a query or fragment")));
+    }
+    match url.scheme() {
+        "https" => {}
+        "http" if allow_http || is_loopback(&url) => {}
+        "http" => {
+            return Err(HaloError::config(
+                setting,
+                format!("`{v}` is plain http: use https, or set allow_insecure_http for a host you trust"),
+            ));
+        }
+        other => return Err(HaloError::config(setting, format!("`{v}`: scheme `{other}` is not http(s)"))),
+    }
+    Ok(url)
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cloud() -> HaloConfig {
+        HaloConfig::cloud("example.halopsa.com", "acme", "id", "s3cret")
+    }
+
+    #[test]
+    fn token_url_rules() {
+        let e = cloud().endpoints().unwrap();
+        assert_eq!(e.api_base.as_str(), "https://example.halopsa.com/api");
+        assert_eq!(e.token_url.as_str(), "https://example.halopsa.com/auth/token?tenant=acme");
+
+        let mut c = cloud();
+        c.auth_host = Some("example.halopsa.com/auth".into());
+        assert_eq!(c.endpoints().unwrap().token_url.as_str(), "https://example.halopsa.com/auth/token?tenant=acme");
+        c.auth_host = Some("https://login.example.com".into());
+        assert_eq!(c.endpoints().unwrap().token_url.as_str(), "https://login.example.com/token?tenant=acme");
+
+        let e = HaloConfig::on_prem("halo.corp.example", "id", "s").endpoints().unwrap();
+        assert_eq!(e.token_url.as_str(), "https://halo.corp.example/auth/token");
+    }
+
+    #[test]
+    fn bad_settings_name_the_setting() {
+        let cases: Vec<(HaloConfig, &str)> = vec![
+            (HaloConfig { tenant: None, ..cloud() }, "tenant"),
+            (HaloConfig { tenant: Some("t".into()), ..HaloConfig::on_prem("h.example", "id", "s") }, "tenant"),
+            (HaloConfig { client_secret: SecretString::from(String::new()), ..cloud() }, "client_secret"),
+            (HaloConfig { client_id: " ".into(), ..cloud() }, "client_id"),
+            (HaloConfig { host: "".into(), ..cloud() }, "host"),
+            (HaloConfig { host: "https://".into(), ..cloud() }, "host"),
+            (HaloConfig { host: "http://example.halopsa.com".into(), ..cloud() }, "host"),
+            (HaloConfig { host: "ftp://example.halopsa.com".into(), ..cloud() }, "host"),
+            (HaloConfig { auth_host: Some("http://auth.example.com".into()), ..cloud() }, "auth_host"),
+            (HaloConfig { scope: "".into(), ..cloud() }, "scope"),
+        ];
+        for (c, setting) in cases {
+            let e = c.endpoints().unwrap_err().to_string();
+            assert!(e.contains(setting), "{e} should name {setting}");
+            assert!(!e.contains("s3cret"));
+        }
+    }
+
+    #[test]
+    fn http_only_for_loopback_or_opt_in() {
+        for h in ["http://127.0.0.1:8080", "http://localhost:1", "http://[::1]:9"] {
+            assert!(HaloConfig { host: h.into(), ..cloud() }.endpoints().is_ok(), "{h}");
+        }
+        let c = HaloConfig { host: "http://halo.lan".into(), allow_insecure_http: true, ..cloud() };
+        assert!(c.endpoints().is_ok());
+        assert!(format!("{c:?}").contains("allow_insecure_http: true"));
+    }
+
+    #[test]
+    fn debug_hides_the_secret() {
+        let d = format!("{:?}", cloud());
+        assert!(!d.contains("s3cret"), "{d}");
+    }
+
+    #[test]
+    fn from_env_reads_the_six_settings() {
+        let env = [
+            ("HALO_HOST", "example.halopsa.com"),
+            ("HALO_CLIENT_ID", "cid"),
+            ("HALO_TENANT", "acme"),
+            ("HALO_AUTH_HOST", "auth.example.com"),
+            ("HALO_CLIENT_SECRET", "sec"),
+            ("HALO_ON_PREM", "false"),
+            ("HALO_SCOPE", "read:tickets"),
+        ];
+        let c = HaloConfig::from_lookup(|k| env.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())).unwrap();
+        assert_eq!(
+            (c.host.as_str(), c.client_id.as_str(), c.scope.as_str()),
+            ("example.halopsa.com", "cid", "read:tickets")
+        );
+        assert_eq!(c.endpoints().unwrap().token_url.as_str(), "https://auth.example.com/token?tenant=acme");
+        let e = HaloConfig::from_lookup(|k| (k == "HALO_ON_PREM").then(|| "maybe".into())).unwrap_err();
+        assert!(e.to_string().contains("HALO_ON_PREM"));
+    }
+}

@@ -1,0 +1,108 @@
+//! One error type for everything halo-api-ext does.
+
+use std::time::Duration;
+
+/// Bodies quoted in errors are cut to this many bytes.
+pub const EXCERPT_BYTES: usize = 512;
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum HaloError {
+    /// A setting is missing or wrong; nothing was sent.
+    #[error("Halo config: {setting} {message}")]
+    Config { setting: String, message: String },
+
+    /// The token request failed, or Halo answered 401/403 after a renewal.
+    /// `message` is Halo's own text; never a secret or a token.
+    #[error("Halo authentication failed ({status}): {message}")]
+    Auth { status: u16, message: String },
+
+    /// 404, or a blank record (id 0) where one was asked for by id.
+    #[error("not found: {what}")]
+    NotFound { what: String },
+
+    /// 429 after the retries allowed; `retry_after` is Halo's wait when given.
+    #[error("rate limited by Halo{}", retry_after.map(|d| format!(" (retry after {}s)", d.as_secs())).unwrap_or_default())]
+    RateLimited { retry_after: Option<Duration> },
+
+    /// Any other answer that is not a success.
+    #[error("Halo answered {status} to {operation}: {body}")]
+    Api { operation: String, status: u16, body: String },
+
+    /// The answer did not decode: which operation, where in the JSON, why.
+    #[error("could not decode Halo's answer to {operation} at `{path}`: {message}")]
+    Decode { operation: String, path: String, message: String },
+
+    /// The network failed. `may_have_applied` is true for a write that may
+    /// have reached Halo: it was not repeated; check before sending it again.
+    #[error("{}network error on {operation}: {message}", if *may_have_applied { "the write may have been applied; " } else { "" })]
+    Transport { operation: String, message: String, may_have_applied: bool },
+
+    /// The call itself was wrong (bad path, body that does not serialise...).
+    /// A report preview ran and Halo reported an error in its SQL (`load_error`).
+    #[error("Halo could not run the report: {0}")]
+    Report(String),
+
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+}
+
+impl HaloError {
+    pub(crate) fn config(setting: &str, message: impl Into<String>) -> Self {
+        HaloError::Config { setting: setting.into(), message: message.into() }
+    }
+
+    /// Whether trying the same call again later can help.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            HaloError::RateLimited { .. } => true,
+            HaloError::Api { status, .. } => matches!(status, 408 | 429 | 502 | 503 | 504),
+            HaloError::Transport { may_have_applied, .. } => !may_have_applied,
+            _ => false,
+        }
+    }
+
+    /// The HTTP status, when Halo answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            HaloError::Auth { status, .. } | HaloError::Api { status, .. } => Some(*status),
+            HaloError::NotFound { .. } => Some(404),
+            HaloError::RateLimited { .. } => Some(429),
+            _ => None,
+        }
+    }
+}
+
+/// At most [`EXCERPT_BYTES`] of a body, cut on a character boundary.
+pub fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(EXCERPT_BYTES + 4)]);
+    let mut end = text.len().min(EXCERPT_BYTES);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let cut = if body.len() > EXCERPT_BYTES { "…" } else { "" };
+    format!("{}{cut}", text[..end].trim())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpt_is_bounded() {
+        let big = "é".repeat(10_000);
+        let e = excerpt(big.as_bytes());
+        assert!(e.len() <= EXCERPT_BYTES + 3);
+        assert!(e.ends_with('…'));
+        assert_eq!(excerpt(b"short"), "short");
+    }
+
+    #[test]
+    fn retryable() {
+        assert!(HaloError::RateLimited { retry_after: None }.is_retryable());
+        assert!(
+            !HaloError::Transport { operation: "x".into(), message: "m".into(), may_have_applied: true }.is_retryable()
+        );
+        assert!(!HaloError::NotFound { what: "x".into() }.is_retryable());
+    }
+}
