@@ -27,6 +27,7 @@ pub struct Stats {
     renamed_fields: usize,
     setter_closures: usize,
     send_checks: usize,
+    boxed_fields: usize,
 }
 
 impl std::fmt::Display for Stats {
@@ -34,13 +35,14 @@ impl std::fmt::Display for Stats {
         write!(
             f,
             "Post-pass: {} type builders removed, {} structs with compact serde, {} kept serde's derive, {} fields renamed, \
-             {} setter closures and {} parameter checks made plain calls.",
+             {} setter closures and {} parameter checks made plain calls, {} record fields boxed.",
             self.type_builders_removed,
             self.compact_structs,
             self.derived_structs,
             self.renamed_fields,
             self.setter_closures,
-            self.send_checks
+            self.send_checks,
+            self.boxed_fields
         )
     }
 }
@@ -93,6 +95,7 @@ fn types(items: &mut Vec<Item>, renames: &HashMap<String, String>, stats: &mut S
     for item in items.iter_mut() {
         if let Item::Struct(s) = item {
             stats.renamed_fields += rename_collisions(s, renames);
+            stats.boxed_fields += box_records(s);
             match compact_serde(s) {
                 Some(impls) => {
                     extra.push(syn::parse2::<syn::File>(impls).expect("generated impls parse").items);
@@ -228,6 +231,51 @@ fn rename_collisions(s: &mut ItemStruct, renames: &HashMap<String, String>) -> u
         }
     }
     renamed
+}
+
+/// `Option<X>` -> `Option<Box<X>>` for fields holding another generated
+/// record. typify puts nested records inline, so Halo's records grow to tens
+/// of kilobytes by value (AnalyzerProfile 79 KB, Faults 21 KB): enough to
+/// overflow a 2 MB thread stack in a debug build. Boxed, a record is a few
+/// kilobytes at most.
+fn box_records(s: &mut ItemStruct) -> usize {
+    let Fields::Named(named) = &mut s.fields else { return 0 };
+    let mut boxed = 0;
+    for f in named.named.iter_mut() {
+        let Some((inner, false)) = option_inner(&f.ty) else { continue };
+        let Type::Path(p) = inner else { continue };
+        let last = p.path.segments.last().unwrap();
+        let known = [
+            "String",
+            "Vec",
+            "Value",
+            "Map",
+            "HashMap",
+            "BTreeMap",
+            "DateTime",
+            "Uuid",
+            "NaiveDate",
+            "Box",
+            "i8",
+            "i16",
+            "i32",
+            "i64",
+            "u8",
+            "u16",
+            "u32",
+            "u64",
+            "f32",
+            "f64",
+            "bool",
+        ];
+        if p.qself.is_some() || !last.arguments.is_empty() || known.contains(&last.ident.to_string().as_str()) {
+            continue;
+        }
+        let inner = inner.clone();
+        f.ty = syn::parse_quote!(::std::option::Option<::std::boxed::Box<#inner>>);
+        boxed += 1;
+    }
+    boxed
 }
 
 /// `T` of a field typed `Option<T>`, or `Box<Option<T>>` (typify boxes

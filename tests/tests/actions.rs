@@ -1,0 +1,263 @@
+//! list / get / upsert / delete for each of the 23 resources: the request on
+//! the wire and the decoded result, from realistic Halo payloads.
+
+mod common;
+use common::*;
+use halo_api_ext::{HaloClient, HaloError, RESOURCES};
+use httpmock::prelude::*;
+use serde_json::{Value, json};
+
+/// A Halo-like list answer for `path`: wrapped under `field` with
+/// record_count, or a bare array.
+fn list_answer(field: Option<&str>, rows: Vec<Value>) -> Value {
+    match field {
+        Some(f) => json!({"page_no": 1, "page_size": 100, "record_count": rows.len(), f: rows}),
+        None => Value::Array(rows),
+    }
+}
+
+macro_rules! contract {
+    ($( $test:ident: $list:ident $get:ident $upsert:ident $delete:ident $path:literal $field:expr; )*) => {$(
+        #[tokio::test]
+        async fn $test() {
+            let server = MockServer::start_async().await;
+            let token = token_mock(&server).await;
+            let api = |p: &str| format!("/api{}", p);
+            let rows = vec![json!({"id": 7, "name": "seven", "unknown_field": {"x": 1}}), json!({"id": 8.0, "name": null})];
+
+            // list: GET with Halo's paging and the filter; one short page.
+            let list = server.mock_async(|when, then| {
+                when.method(GET).path(api($path)).header("authorization", bearer())
+                    .query_param("pageinate", "true").query_param("page_size", "50").query_param("page_no", "1")
+                    .query_param("search", "acme");
+                then.status(200).json_body(list_answer($field, rows.clone()));
+            }).await;
+            // get: GET by id answers the bare object.
+            let get = server.mock_async(|when, then| {
+                when.method(GET).path(api(concat!($path, "/7"))).header("authorization", bearer());
+                then.status(200).json_body(json!({"id": 7, "name": "seven"}));
+            }).await;
+            let delete = server.mock_async(|when, then| {
+                when.method(DELETE).path(api(concat!($path, "/7"))).header("authorization", bearer());
+                then.status(200);
+            }).await;
+
+            let halo = client(&server);
+            let listed = halo.$list().filter("search", "acme").page_size(50).collect().await.unwrap();
+            assert_eq!(listed.len(), 2);
+            let v = serde_json::to_value(&listed[0]).unwrap();
+            assert_eq!(v["id"], json!(7));
+            let one = halo.$get(7).await.unwrap();
+            assert_eq!(serde_json::to_value(&one).unwrap()["id"], json!(7));
+
+            // upsert: POST the record (an `id` means update) as an array;
+            // Halo answers the saved object.
+            let sent = serde_json::to_value(&one).unwrap();
+            assert_eq!(sent["id"], json!(7));
+            let post = server.mock_async(|when, then| {
+                when.method(POST).path(api($path)).header("authorization", bearer())
+                    .header("content-type", "application/json")
+                    .json_body(json!([sent.clone()]));
+                then.status(201).json_body(json!({"id": 7, "name": "renamed", "new_in_next_release": true}));
+            }).await;
+            let saved = halo.$upsert(one).await.unwrap();
+            assert_eq!(saved.len(), 1);
+            assert_eq!(serde_json::to_value(&saved[0]).unwrap()["id"], json!(7));
+            halo.$delete(7).await.unwrap();
+
+            for m in [&list, &get, &post, &delete] {
+                m.assert_calls_async(1).await;
+            }
+            token.assert_calls_async(1).await;
+        }
+    )*};
+}
+
+contract! {
+    actions: list_actions get_action upsert_actions delete_action "/Actions" Some("actions");
+    agents: list_agents get_agent upsert_agents delete_agent "/Agent" None;
+    appointments: list_appointments get_appointment upsert_appointments delete_appointment "/Appointment" Some("appointments");
+    assets: list_assets get_asset upsert_assets delete_asset "/Asset" Some("assets");
+    attachments: list_attachments get_attachment upsert_attachments delete_attachment "/Attachment" Some("attachments");
+    clients: list_clients get_client upsert_clients delete_client "/Client" Some("clients");
+    contracts: list_contracts get_contract upsert_contracts delete_contract "/ClientContract" None;
+    invoices: list_invoices get_invoice upsert_invoices delete_invoice "/Invoice" Some("invoices");
+    items: list_items get_item upsert_items delete_item "/Item" Some("items");
+    kb_articles: list_kb_articles get_kb_article upsert_kb_articles delete_kb_article "/KBArticle" Some("articles");
+    opportunities: list_opportunities get_opportunity upsert_opportunities delete_opportunity "/Opportunities" Some("opportunities");
+    organisations: list_organisations get_organisation upsert_organisations delete_organisation "/Organisation" None;
+    projects: list_projects get_project upsert_projects delete_project "/Projects" Some("tickets");
+    quotes: list_quotes get_quote upsert_quotes delete_quote "/Quotation" Some("quotes");
+    reports: list_reports get_report upsert_reports delete_report "/Report" Some("reports");
+    sites: list_sites get_site upsert_sites delete_site "/Site" Some("sites");
+    statuses: list_statuses get_status upsert_statuses delete_status "/Status" None;
+    suppliers: list_suppliers get_supplier upsert_suppliers delete_supplier "/Supplier" Some("suppliers");
+    teams: list_teams get_team upsert_teams delete_team "/Team" None;
+    tickets: list_tickets get_ticket upsert_tickets delete_ticket "/Tickets" Some("tickets");
+    users: list_users get_user upsert_users delete_user "/Users" Some("users");
+    top_levels: list_top_levels get_top_level upsert_top_levels delete_top_level "/TopLevel" Some("tree");
+    ticket_types: list_ticket_types get_ticket_type upsert_ticket_types delete_ticket_type "/TicketType" None;
+}
+
+#[test]
+fn the_table_has_the_23_resources() {
+    assert_eq!(RESOURCES.len(), 23);
+}
+
+#[tokio::test]
+async fn upsert_accepts_an_array_answer_and_many_records() {
+    let server = MockServer::start_async().await;
+    token_mock(&server).await;
+    let post = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/api/Tickets")
+                .json_body(json!([{"summary": "a", "client_id": 1}, {"summary": "b", "client_id": 1}]));
+            then.status(200).json_body(json!([{"id": 1, "summary": "a"}, {"id": 2, "summary": "b"}]));
+        })
+        .await;
+    let t = |s: &str| halo_api_ext::Ticket { summary: Some(s.into()), client_id: Some(1), ..Default::default() };
+    let saved = client(&server).upsert_tickets(vec![t("a"), t("b")]).await.unwrap();
+    assert_eq!(saved.iter().map(|t| t.id).collect::<Vec<_>>(), [Some(1), Some(2)]);
+    post.assert_async().await;
+}
+
+#[tokio::test]
+async fn get_of_a_missing_id_is_not_found_for_404_and_blank_records() {
+    let server = MockServer::start_async().await;
+    token_mock(&server).await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/api/Tickets/404");
+            then.status(404).body("Not found");
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/api/Tickets/5");
+            then.status(200).json_body(json!({"id": 0, "summary": ""}));
+        })
+        .await;
+    let halo = client(&server);
+    assert!(matches!(halo.get_ticket(404).await, Err(HaloError::NotFound { .. })));
+    assert!(matches!(halo.get_ticket(5).await, Err(HaloError::NotFound { .. })));
+}
+
+#[tokio::test]
+async fn preview_report_rows_and_load_error() {
+    let server = MockServer::start_async().await;
+    token_mock(&server).await;
+    let ok = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/api/Report").header("authorization", bearer()).json_body(json!([{
+                "id": 0, "name": "", "sql": "SELECT faultid FROM faults", "_loadreportonly": true, "_testonly": false
+            }]));
+            then.status(200)
+                .json_body(json!({"id": 0, "report": {"loaded": true, "rows": [{"faultid": 1}, {"faultid": 2}]}}));
+        })
+        .await;
+    let bad = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/api/Report").body_includes("SELEKT");
+            then.status(200).json_body(
+                json!({"id": 0, "report": {"loaded": false, "load_error": "Incorrect syntax near 'SELEKT'."}}),
+            );
+        })
+        .await;
+    let halo = client(&server);
+    let rows = halo.preview_report("SELECT faultid FROM faults").await.unwrap();
+    assert_eq!(rows.iter().map(|r| r["faultid"].clone()).collect::<Vec<_>>(), [json!(1), json!(2)]);
+    let err = halo.preview_report("SELEKT 1").await.unwrap_err();
+    assert!(matches!(&err, HaloError::Report(m) if m.contains("Incorrect syntax")), "{err}");
+    ok.assert_async().await;
+    bad.assert_async().await;
+}
+
+#[tokio::test]
+async fn the_generic_request_any_method_path_query_and_body() {
+    let server = MockServer::start_async().await;
+    token_mock(&server).await;
+    let m = server
+        .mock_async(|when, then| {
+            when.method(PUT)
+                .path("/api/Custom/Thing")
+                .query_param("a", "1")
+                .query_param("b", "two words")
+                .header("authorization", bearer())
+                .json_body(json!({"k": [1, 2]}));
+            then.status(200).json_body(json!({"done": true}));
+        })
+        .await;
+    let empty = server
+        .mock_async(|when, then| {
+            when.method(DELETE).path("/api/Custom/Thing/3");
+            then.status(204);
+        })
+        .await;
+    let halo = client(&server);
+    let v = halo
+        .request(reqwest::Method::PUT, "/Custom/Thing")
+        .query("a", 1)
+        .query("b", "two words")
+        .json(json!({"k": [1, 2]}))
+        .unwrap()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(v, json!({"done": true}));
+    assert_eq!(halo.request(reqwest::Method::DELETE, "/Custom/Thing/3").send().await.unwrap(), Value::Null);
+    m.assert_async().await;
+    empty.assert_async().await;
+    let err = halo.request(reqwest::Method::GET, "https://elsewhere.example/x").send().await.unwrap_err();
+    assert!(matches!(err, HaloError::InvalidRequest(_)), "{err}");
+}
+
+#[tokio::test]
+async fn upload_attachment_image_is_multipart() {
+    let server = MockServer::start_async().await;
+    token_mock(&server).await;
+    let m = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/api/Attachment/image")
+                .query_param("ticket_id", "42")
+                .header("authorization", bearer())
+                .header_includes("content-type", "multipart/form-data")
+                .body_includes("name=\"file\"; filename=\"shot.png\"")
+                .body_includes("PNGDATA");
+            then.status(200).json_body(json!({"id": 99, "link": "/attachments/99"}));
+        })
+        .await;
+    let v = client(&server)
+        .upload_attachment_image("shot.png", "image/png", b"PNGDATA".to_vec(), &[("ticket_id".into(), "42".into())])
+        .await
+        .unwrap();
+    assert_eq!(v["id"], json!(99));
+    m.assert_async().await;
+}
+
+#[tokio::test]
+async fn a_decode_error_names_the_operation_and_the_json_path() {
+    let server = MockServer::start_async().await;
+    token_mock(&server).await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/api/Tickets/3");
+            then.status(200).json_body(json!({"id": 3, "customfields": [{"id": 1}, {"id": "not a number"}]}));
+        })
+        .await;
+    let err = client(&server).get_ticket(3).await.unwrap_err();
+    match &err {
+        HaloError::Decode { operation, path, .. } => {
+            assert_eq!(operation, "get_ticket");
+            assert_eq!(path, "customfields[1].id");
+        }
+        e => panic!("{e:?}"),
+    }
+    assert!(err.to_string().contains("not a number"), "{err}");
+}
+
+#[allow(dead_code)]
+fn _client_is_send_sync(c: HaloClient) -> impl Send + Sync {
+    c
+}
