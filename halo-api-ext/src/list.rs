@@ -1,10 +1,10 @@
 //! Listing with Halo's paging.
 //!
 //! `pageinate=true&page_size=N&page_no=K` (page_no from 1). The stream stops
-//! on an empty page, a short page, or when the rows seen reach
-//! `record_count`; never by arithmetic on the page size asked for (a server
-//! may cap it). A page larger than asked for, or the same page twice, means
-//! the server ignores paging: that page is the whole list.
+//! on an empty page; when Halo reports `record_count`, once the rows seen
+//! reach it (a server may cap the page size, so a page shorter than asked
+//! is not the end); with no total, on a page shorter than asked; and when
+//! the server answers the same page twice (it ignores paging).
 
 use crate::client::HaloClient;
 use crate::error::HaloError;
@@ -131,10 +131,15 @@ impl<T: DeserializeOwned + Send + 'static> List<T> {
                             records.truncate(m.saturating_sub(st.seen) as usize);
                         }
                         st.seen += records.len() as u64;
+                        // With a total, the total decides: a server that caps the
+                        // page size below what was asked sends "short" pages.
+                        // Without one, a short page is the last.
                         let more = n > 0
-                            && n == u64::from(list.page_size)
-                            && page.record_count.is_none_or(|total| st.seen < total)
-                            && list.max.is_none_or(|m| st.seen < m);
+                            && list.max.is_none_or(|m| st.seen < m)
+                            && match page.record_count {
+                                Some(total) => st.seen < total,
+                                None => n == u64::from(list.page_size),
+                            };
                         if more {
                             st.next_page = Some(page_no + 1);
                         }

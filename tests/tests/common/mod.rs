@@ -45,6 +45,8 @@ pub async fn token_mock(server: &MockServer) -> httpmock::Mock<'_> {
         .await
 }
 
+pub mod scripted;
+
 pub fn bearer() -> String {
     format!("Bearer {TOKEN}")
 }

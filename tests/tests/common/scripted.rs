@@ -1,0 +1,119 @@
+//! A scripted HTTP/1.1 server on loopback, for what httpmock cannot do:
+//! answer the same request differently each time, record when each request
+//! arrived, and misbehave. Token requests (`/auth/token`) always succeed.
+#![allow(dead_code)]
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+#[derive(Clone, Debug)]
+pub struct Seen {
+    pub method: String,
+    pub path: String,
+    pub at: Instant,
+    pub body: String,
+}
+
+pub enum Reply {
+    /// Status, extra headers, body.
+    Http(u16, Vec<(&'static str, String)>, String),
+    /// Close the connection after reading the request, answering nothing.
+    Drop,
+}
+
+pub fn ok(body: &str) -> Reply {
+    Reply::Http(200, vec![], body.to_string())
+}
+
+pub fn status(code: u16) -> Reply {
+    Reply::Http(code, vec![], String::new())
+}
+
+#[derive(Clone)]
+pub struct Scripted {
+    pub base_url: String,
+    script: Arc<Mutex<VecDeque<Reply>>>,
+    seen: Arc<Mutex<Vec<Seen>>>,
+}
+
+impl Scripted {
+    pub async fn start(script: Vec<Reply>) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base_url = format!("http://{}", listener.local_addr().unwrap());
+        let s = Scripted { base_url, script: Arc::new(Mutex::new(script.into())), seen: Default::default() };
+        let server = s.clone();
+        tokio::spawn(async move {
+            while let Ok((mut sock, _)) = listener.accept().await {
+                let server = server.clone();
+                tokio::spawn(async move {
+                    let mut buf = Vec::new();
+                    let mut chunk = [0u8; 8192];
+                    let (head_end, len) = loop {
+                        let Ok(n) = sock.read(&mut chunk).await else { return };
+                        if n == 0 {
+                            return;
+                        }
+                        buf.extend_from_slice(&chunk[..n]);
+                        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                            let head = String::from_utf8_lossy(&buf[..i]).to_ascii_lowercase();
+                            let len = head
+                                .lines()
+                                .find_map(|l| {
+                                    l.strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap_or(0))
+                                })
+                                .unwrap_or(0);
+                            break (i + 4, len);
+                        }
+                    };
+                    while buf.len() < head_end + len {
+                        let Ok(n) = sock.read(&mut chunk).await else { return };
+                        if n == 0 {
+                            break;
+                        }
+                        buf.extend_from_slice(&chunk[..n]);
+                    }
+                    let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
+                    let mut first = head.lines().next().unwrap_or("").split(' ');
+                    let method = first.next().unwrap_or("").to_string();
+                    let path = first.next().unwrap_or("").to_string();
+                    let body = String::from_utf8_lossy(&buf[head_end..]).to_string();
+                    let reply = if path.starts_with("/auth/token") {
+                        Reply::Http(200, vec![], r#"{"access_token":"tok","expires_in":3600}"#.into())
+                    } else {
+                        server.seen.lock().unwrap().push(Seen { method, path, at: Instant::now(), body });
+                        server.script.lock().unwrap().pop_front().unwrap_or(Reply::Http(
+                            599,
+                            vec![],
+                            "script ran out".into(),
+                        ))
+                    };
+                    match reply {
+                        Reply::Drop => drop(sock),
+                        Reply::Http(code, headers, body) => {
+                            let mut out = format!(
+                                "HTTP/1.1 {code} X\r\ncontent-length: {}\r\nconnection: close\r\ncontent-type: application/json\r\n",
+                                body.len()
+                            );
+                            for (k, v) in headers {
+                                out.push_str(&format!("{k}: {v}\r\n"));
+                            }
+                            out.push_str("\r\n");
+                            out.push_str(&body);
+                            let _ = sock.write_all(out.as_bytes()).await;
+                            let _ = sock.shutdown().await;
+                        }
+                    }
+                });
+            }
+        });
+        s
+    }
+
+    /// Requests received (token requests not counted).
+    pub fn seen(&self) -> Vec<Seen> {
+        self.seen.lock().unwrap().clone()
+    }
+}
