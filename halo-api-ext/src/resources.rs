@@ -37,6 +37,14 @@ pub struct Resource {
     pub fields: &'static [&'static str],
 }
 
+impl HaloClient {
+    /// Lists any resource of the table, records as `T` (e.g.
+    /// `serde_json::Value`): what the CLI and generic code use.
+    pub fn list_resource<T: serde::de::DeserializeOwned + Send + 'static>(&self, r: &'static Resource) -> List<T> {
+        List::new(self.clone(), r.path, r.fields, r.name)
+    }
+}
+
 impl Resource {
     /// By name: `tickets`, `kb_articles` or `kb-articles`.
     pub fn named(name: &str) -> Option<&'static Resource> {
