@@ -9,10 +9,12 @@ use halo_api_ext::{HaloClient, HaloConfig, RetryPolicy};
 use std::future::Future;
 use std::pin::Pin;
 
+type Call<'a> = Pin<Box<dyn Future<Output = Result<(), String>> + Send + 'a>>;
+
 pub struct Op {
     method: &'static str,
     path: &'static str,
-    call: for<'a> fn(&'a halo_api::Client) -> Pin<Box<dyn Future<Output = Result<(), String>> + Send + 'a>>,
+    call: for<'a> fn(&'a halo_api::Client) -> Call<'a>,
 }
 
 include!(concat!(env!("OUT_DIR"), "/all_operations.rs"));
