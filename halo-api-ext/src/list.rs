@@ -8,7 +8,8 @@
 
 use crate::client::HaloClient;
 use crate::error::HaloError;
-use futures::Stream;
+use futures::StreamExt as _;
+use futures::stream::BoxStream;
 use reqwest::Method;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use std::collections::VecDeque;
@@ -100,7 +101,8 @@ impl<T: DeserializeOwned + Send + 'static> List<T> {
     }
 
     /// Every record, page by page on demand: at most one page is held.
-    pub fn stream(self) -> impl Stream<Item = Result<T, HaloError>> + Send + 'static {
+    /// Boxed, so it is `Unpin`: `while let Some(t) = s.try_next().await?`.
+    pub fn stream(self) -> BoxStream<'static, Result<T, HaloError>> {
         struct State<T> {
             next_page: Option<u32>,
             buffer: VecDeque<T>,
@@ -108,7 +110,7 @@ impl<T: DeserializeOwned + Send + 'static> List<T> {
             last: Option<u64>,
         }
         let state = State::<T> { next_page: Some(1), buffer: VecDeque::new(), seen: 0, last: None };
-        futures::stream::unfold((self, state), |(list, mut st)| async move {
+        let stream = futures::stream::unfold((self, state), |(list, mut st)| async move {
             loop {
                 if let Some(r) = st.buffer.pop_front() {
                     return Some((Ok(r), (list, st)));
@@ -147,7 +149,8 @@ impl<T: DeserializeOwned + Send + 'static> List<T> {
                     }
                 }
             }
-        })
+        });
+        stream.boxed()
     }
 
     /// Every record in one `Vec` (all pages unless [`List::max`]).
