@@ -89,6 +89,45 @@ pub fn render(mut doc: Value, fetched: &Fetched) -> Result<String> {
     Ok(serde_json::to_string_pretty(&doc)? + "\n")
 }
 
+/// A short name for a source in a changelog: its file or URL and sha256.
+pub fn label(f: &Fetched) -> String {
+    let name = f.source.rsplit('/').next().unwrap_or(&f.source);
+    format!("{name} ({})", &f.sha256[..12])
+}
+
+/// What changed between two documents. `raw`: compare them as Halo
+/// publishes them; otherwise through our patches, as halo-api sees them.
+pub fn diff_bytes(old_name: &str, old: &[u8], new_name: &str, new: &[u8], raw: bool) -> Result<crate::diff::Diff> {
+    if raw {
+        return Ok(crate::diff::diff(old_name, &parse(old)?, new_name, &parse(new)?));
+    }
+    let (a, b) = (patch_bytes(old)?, patch_bytes(new)?);
+    let mut d = crate::diff::diff(old_name, &a.doc, new_name, &b.doc);
+    d.patches = crate::diff::patch_changes(&a.report, &b.report);
+    Ok(d)
+}
+
+/// `cargo xtask spec-diff OLD NEW`.
+pub fn spec_diff(old: &str, new: &str, json: bool, raw: bool) -> Result<()> {
+    let (a, b) = (fetch::fetch(old)?, fetch::fetch(new)?);
+    let d = diff_bytes(&label(&a), &a.bytes, &label(&b), &b.bytes, raw)?;
+    let text = if json { serde_json::to_string_pretty(&d)? + "\n" } else { d.markdown() };
+    use std::io::Write as _;
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
+    }
+}
+
+/// The changelog from the locked document to `fetched`, when the locked one
+/// was seen on this machine (target/halo-spec keeps every document codegen read).
+fn changelog_since(lock: &Lock, fetched: &Fetched) -> Option<crate::diff::Diff> {
+    let old = std::fs::read(crate::cache_dir().join(format!("{}.json", lock.document.sha256))).ok()?;
+    let name = lock.document.source.rsplit('/').next().unwrap_or(&lock.document.source).to_string();
+    let old_name = format!("{name} ({})", &lock.document.sha256[..12]);
+    diff_bytes(&old_name, &old, &label(fetched), &fetched.bytes, false).ok()
+}
+
 pub fn run(opts: Options) -> Result<()> {
     let source = fetch::resolve_source(opts.from.as_deref());
     eprintln!("source: {source}");
@@ -118,15 +157,35 @@ pub fn run(opts: Options) -> Result<()> {
     }
     patches::check_stale(&report)?;
 
+    let changelog =
+        old_lock.as_ref().filter(|l| l.document.sha256 != fetched.sha256).and_then(|l| changelog_since(l, &fetched));
     match &old_lock {
         Some(old) if old.document.sha256 == fetched.sha256 => {}
-        Some(old) if !opts.update => bail!(
-            "Halo's document differs from spec/halo.lock:\n{}\
-             Review what changed (cargo xtask spec-diff OLD NEW), then accept it with\n  \
-             cargo xtask codegen --update{}",
-            old.summary_against(&new_lock),
-            opts.from.as_ref().map(|f| format!(" --from {f}")).unwrap_or_default()
-        ),
+        Some(old) if !opts.update => {
+            let what = match &changelog {
+                Some(d) => {
+                    let breaking: Vec<String> = d
+                        .markdown()
+                        .lines()
+                        .filter(|l| l.contains("**BREAKING**"))
+                        .take(20)
+                        .map(String::from)
+                        .collect();
+                    format!("  {}\n{}\n", d.summary(), breaking.join("\n"))
+                }
+                None => {
+                    "  (the locked document is not in target/halo-spec: compare with `cargo xtask spec-diff OLD NEW`)\n"
+                        .into()
+                }
+            };
+            bail!(
+                "Halo's document differs from spec/halo.lock:\n{}{what}\
+                 Review what changed (cargo xtask spec-diff OLD NEW), then accept it with\n  \
+                 cargo xtask codegen --update{}",
+                old.summary_against(&new_lock),
+                opts.from.as_ref().map(|f| format!(" --from {f}")).unwrap_or_default()
+            )
+        }
         None if !opts.update => {
             bail!("spec/halo.lock is missing: accept this document with `cargo xtask codegen --update`")
         }
@@ -153,6 +212,15 @@ pub fn run(opts: Options) -> Result<()> {
     if opts.update && old_lock.as_ref() != Some(&new_lock) {
         new_lock.write(&lock_path)?;
         eprintln!("wrote {}", lock_path.display());
+        if let Some(d) = &changelog {
+            let path = crate::workspace_root().join("spec").join("CHANGELOG.md");
+            let mut text = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+                "# Halo API changes\n\nAppended by `cargo xtask codegen --update`, as halo-api sees them (after our patches).\n\n".into()
+            });
+            text.push_str(&d.markdown());
+            std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+            eprintln!("appended the changelog to {} ({})", path.display(), d.summary());
+        }
     }
     write_if_changed(&out, &text)?;
     eprintln!("wrote {} ({} bytes)", out.display(), text.len());

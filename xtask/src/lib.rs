@@ -5,6 +5,7 @@
 //! halo-api's build script feeds to progenitor ([`codegen`]).
 
 pub mod codegen;
+pub mod diff;
 pub mod fetch;
 pub mod lock;
 pub mod patches;

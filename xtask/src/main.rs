@@ -27,6 +27,18 @@ enum Task {
         #[arg(long, conflicts_with = "update")]
         check: bool,
     },
+    /// Changelog between two versions of Halo's document (paths or URLs), as
+    /// halo-api sees them after our patches; breaking changes are marked.
+    SpecDiff {
+        old: String,
+        new: String,
+        /// JSON instead of Markdown.
+        #[arg(long)]
+        json: bool,
+        /// Compare the documents as Halo publishes them, without our patches.
+        #[arg(long)]
+        raw: bool,
+    },
 }
 
 fn main() -> Result<()> {
@@ -34,5 +46,6 @@ fn main() -> Result<()> {
         Task::Codegen { from, update, check } => {
             xtask::codegen::run(xtask::codegen::Options { from, update, check, out: None })
         }
+        Task::SpecDiff { old, new, json, raw } => xtask::codegen::spec_diff(&old, &new, json, raw),
     }
 }
