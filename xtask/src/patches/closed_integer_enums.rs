@@ -5,7 +5,7 @@
 //!
 //! Fix: make them plain integers and list the known values in the description.
 
-use super::{Context, Patch, WhenStale, for_each_schema};
+use super::{Context, Patch, WhenStale, append_description, for_each_schema};
 use anyhow::Result;
 use serde_json::Value;
 
@@ -25,9 +25,7 @@ fn apply(doc: &mut Value, _: &mut Context) -> Result<usize> {
         }
         if let Some(values) = o.remove("enum") {
             let list: Vec<String> = values.as_array().into_iter().flatten().map(|v| v.to_string()).collect();
-            let note = format!("Known values: {}.", list.join(", "));
-            let desc = o.get("description").and_then(Value::as_str).map(|d| format!("{d} {note}")).unwrap_or(note);
-            o.insert("description".into(), Value::String(desc));
+            append_description(o, &format!("Known values: {}.", list.join(", ")));
             changed += 1;
         }
     });

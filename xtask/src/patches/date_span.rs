@@ -4,7 +4,7 @@
 //! Fix: drop the format so the property is a plain string, and say so in its
 //! description.
 
-use super::{Context, Patch, WhenStale, walk_all_schemas};
+use super::{Context, Patch, WhenStale, append_description, walk_all_schemas};
 use anyhow::Result;
 use serde_json::Value;
 
@@ -21,12 +21,7 @@ fn apply(doc: &mut Value, _: &mut Context) -> Result<usize> {
         if s.get("format").and_then(Value::as_str) == Some("date-span") {
             let o = s.as_object_mut().expect("walk_all_schemas visits objects");
             o.remove("format");
-            let desc = o.get("description").and_then(Value::as_str).unwrap_or("").to_string();
-            let note = "A .NET TimeSpan as text, `hh:mm:ss` or `d.hh:mm:ss`.";
-            o.insert(
-                "description".into(),
-                Value::String(if desc.is_empty() { note.into() } else { format!("{desc} {note}") }),
-            );
+            append_description(o, "A .NET TimeSpan as text, `hh:mm:ss` or `d.hh:mm:ss`.");
             changed += 1;
         }
     })?;

@@ -169,6 +169,15 @@ pub fn check_stale(report: &Report) -> Result<()> {
 /// HTTP methods OpenAPI allows as keys of a path item.
 pub const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
+/// Adds `note` after a schema's description (or makes it the description).
+pub fn append_description(schema: &mut serde_json::Map<String, Value>, note: &str) {
+    let desc = match schema.get("description").and_then(Value::as_str) {
+        Some(d) if !d.trim().is_empty() => format!("{d} {note}"),
+        _ => note.to_string(),
+    };
+    schema.insert("description".into(), Value::String(desc));
+}
+
 /// Calls `f(method, path, operation)` for every operation of the document.
 pub fn for_each_operation(doc: &mut Value, mut f: impl FnMut(&str, &str, &mut Value) -> Result<()>) -> Result<()> {
     let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {

@@ -8,7 +8,7 @@
 //! Fix: drop `required` from component schemas, keeping the list in the
 //! description so users still read it.
 
-use super::{Context, Patch, WhenStale, for_each_schema};
+use super::{Context, Patch, WhenStale, append_description, for_each_schema};
 use anyhow::Result;
 use serde_json::Value;
 
@@ -25,9 +25,7 @@ fn apply(doc: &mut Value, _: &mut Context) -> Result<usize> {
         let Some(o) = s.as_object_mut() else { return };
         if let Some(req) = o.remove("required") {
             let names: Vec<&str> = req.as_array().into_iter().flatten().filter_map(Value::as_str).collect();
-            let note = format!("Halo requires: {}.", names.join(", "));
-            let desc = o.get("description").and_then(Value::as_str).map(|d| format!("{d} {note}")).unwrap_or(note);
-            o.insert("description".into(), Value::String(desc));
+            append_description(o, &format!("Halo requires: {}.", names.join(", ")));
             changed += 1;
         }
     });
