@@ -45,7 +45,10 @@ async fn a_429_without_retry_after_backs_off_and_repeats_even_a_post() {
     let seen = s.seen();
     assert_eq!(seen.len(), 3, "Halo did not process a 429: repeating the POST is safe");
     assert!(seen.iter().all(|r| r.method == "POST" && r.body.contains("\"summary\":\"x\"")));
-    assert!(seen[2].at - seen[1].at >= seen[1].at - seen[0].at - Duration::from_millis(15), "backoff grows");
+    assert!(
+        seen[2].at - seen[1].at >= (seen[1].at - seen[0].at).saturating_sub(Duration::from_millis(15)),
+        "backoff grows"
+    );
 }
 
 #[tokio::test]
