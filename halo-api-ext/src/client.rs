@@ -300,12 +300,7 @@ fn json_or_null(operation: &'static str, body: &[u8]) -> Result<Value, HaloError
 /// Reads a response: the body of a success, or the error it means.
 pub(crate) async fn response_body(resp: reqwest::Response, operation: &str) -> Result<(StatusCode, Bytes), HaloError> {
     let status = resp.status();
-    let retry_after = resp
-        .headers()
-        .get(reqwest::header::RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map(std::time::Duration::from_secs);
+    let retry_after = Policy::retry_after(&resp);
     let body = resp.bytes().await.map_err(|e| HaloError::Transport {
         operation: operation.into(),
         message: format!("reading the answer: {}", crate::auth::without_url(&e)),

@@ -67,7 +67,8 @@ impl Policy {
         capped.mul_f64(0.5 + fastrand::f64() / 2.0)
     }
 
-    fn retry_after(resp: &Response) -> Option<Duration> {
+    /// Halo's Retry-After: seconds or an HTTP date.
+    pub(crate) fn retry_after(resp: &Response) -> Option<Duration> {
         let v = resp.headers().get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
         if let Ok(secs) = v.parse::<f64>() {
             return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs.min(86_400.0)));
