@@ -273,22 +273,63 @@ impl Scalar for chrono::DateTime<chrono::Utc> {
     }
 }
 
+/// FNV-1a (64 bits) of a JSON field name. The generated field tables are
+/// sorted by it (halo-codegen computes the same function at build time).
+#[inline]
+pub fn field_hash(name: &str) -> u64 {
+    name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+/// Where `key` is in a generated field table (sorted by [`field_hash`]):
+/// a binary search on integers, then one string comparison.
+#[inline]
+pub fn field_index(fields: &[(u64, &str)], key: &str) -> Option<usize> {
+    let i = fields.binary_search_by_key(&field_hash(key), |f| f.0).ok()?;
+    (fields[i].1 == key).then_some(i)
+}
+
 /// Halo's date-times: RFC 3339 with an offset, or the same without one
 /// (taken as UTC), with or without fractional seconds; a date alone is
 /// midnight UTC.
+///
+/// The formats are chrono items built once, not strftime strings: parsing
+/// those again for every field was a tenth of the time spent decoding a page.
 pub fn parse_date_time(v: &str) -> Option<chrono::DateTime<chrono::Utc>> {
-    use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+    use chrono::format::{Fixed, Item, Numeric, Pad, Parsed, parse};
+    use chrono::{DateTime, Utc};
+    const fn naive(separator: &'static str) -> [Item<'static>; 12] {
+        [
+            Item::Numeric(Numeric::Year, Pad::Zero),
+            Item::Literal("-"),
+            Item::Numeric(Numeric::Month, Pad::Zero),
+            Item::Literal("-"),
+            Item::Numeric(Numeric::Day, Pad::Zero),
+            Item::Literal(separator),
+            Item::Numeric(Numeric::Hour, Pad::Zero),
+            Item::Literal(":"),
+            Item::Numeric(Numeric::Minute, Pad::Zero),
+            Item::Literal(":"),
+            Item::Numeric(Numeric::Second, Pad::Zero),
+            Item::Fixed(Fixed::Nanosecond),
+        ]
+    }
+    const T: [Item<'static>; 12] = naive("T");
+    const SPACE: [Item<'static>; 12] = naive(" ");
     let v = v.trim();
-    if let Ok(t) = DateTime::parse_from_rfc3339(v) {
-        return Some(t.with_timezone(&Utc));
+    let items: &[Item] = match v.as_bytes().get(10) {
+        Some(b' ') => &SPACE,
+        Some(_) => &T,
+        None => &T[..5],
+    };
+    let mut parsed = Parsed::new();
+    if parse(&mut parsed, v, items.iter()).is_ok() {
+        if v.len() == 10 {
+            let date = parsed.to_naive_date().ok()?;
+            return Some(date.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc());
+        }
+        return parsed.to_naive_datetime_with_offset(0).ok().map(|t| t.and_utc());
     }
-    if let Ok(t) = NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M:%S%.f") {
-        return Some(t.and_utc());
-    }
-    if let Ok(t) = NaiveDateTime::parse_from_str(v, "%Y-%m-%d %H:%M:%S%.f") {
-        return Some(t.and_utc());
-    }
-    NaiveDate::parse_from_str(v, "%Y-%m-%d").ok().map(|d| d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc())
+    DateTime::parse_from_rfc3339(v).ok().map(|t| t.with_timezone(&Utc))
 }
 
 /// Writes one field of a generated struct, skipping `None`, unless an
@@ -310,4 +351,52 @@ pub fn put<M: SerializeMap, T: serde::Serialize>(
 /// What a generated struct's visitor says it expects.
 pub fn expecting(f: &mut fmt::Formatter, name: &str) -> fmt::Result {
     write!(f, "a Halo `{name}` object")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_hash_is_fnv1a_64_as_halo_codegen_computes_it() {
+        assert_eq!(field_hash(""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(field_hash("a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(field_hash("foobar"), 0x8594_4171_f739_67e8);
+    }
+
+    #[test]
+    fn field_index_finds_names_by_hash_and_checks_the_name() {
+        let mut table: Vec<(u64, &str)> = ["id", "summary", "client_id"].iter().map(|n| (field_hash(n), *n)).collect();
+        table.sort_by_key(|f| f.0);
+        for (i, (_, n)) in table.iter().enumerate() {
+            assert_eq!(field_index(&table, n), Some(i));
+        }
+        assert_eq!(field_index(&table, "site_id"), None);
+        assert_eq!(field_index(&table, ""), None);
+    }
+
+    #[test]
+    fn date_times_in_every_shape_halo_sends() {
+        let at = |s: &str| parse_date_time(s).map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true));
+        let nine_thirty = Some("2025-03-01T09:30:00.000Z".to_string());
+        assert_eq!(at("2025-03-01T09:30:00"), nine_thirty);
+        assert_eq!(at("2025-03-01T09:30:00Z"), nine_thirty);
+        assert_eq!(at("2025-03-01T11:30:00+02:00"), nine_thirty);
+        assert_eq!(at("2025-03-01 09:30:00"), nine_thirty);
+        assert_eq!(at(" 2025-03-01T09:30:00 "), nine_thirty);
+        assert_eq!(at("2025-03-01T09:30:00.123"), Some("2025-03-01T09:30:00.123Z".into()));
+        assert_eq!(at("2025-03-01T09:30:00.1234567"), Some("2025-03-01T09:30:00.123Z".into()));
+        assert_eq!(at("2025-03-01"), Some("2025-03-01T00:00:00.000Z".into()));
+        for bad in [
+            "",
+            "2025",
+            "2025-13-01",
+            "2025-03-01T25:00:00",
+            "2025-03-01Tnoon",
+            "yesterday",
+            "2025-03-01T09:30:00 junk",
+        ] {
+            assert_eq!(at(bad), None, "{bad:?}");
+        }
+    }
 }

@@ -330,7 +330,8 @@ fn compact_serde(s: &mut ItemStruct) -> Option<TokenStream> {
         }
     }
 
-    // Field table, sorted by JSON name for the binary search.
+    // Field table, sorted by the hash of the JSON name (`field_hash`): the
+    // lookup is a binary search on integers and one string comparison.
     // (JSON name, field, decoded as a lenient scalar, boxed)
     let mut fields: Vec<(String, syn::Ident, bool, bool)> = named
         .named
@@ -340,8 +341,9 @@ fn compact_serde(s: &mut ItemStruct) -> Option<TokenStream> {
             (wire_name(f), f.ident.clone().unwrap(), !boxed && is_scalar(inner), boxed)
         })
         .collect();
-    fields.sort_by(|a, b| a.0.cmp(&b.0));
-    if fields.windows(2).any(|w| w[0].0 == w[1].0) {
+    fields.sort_by_key(|f| field_hash(&f.0));
+    if fields.windows(2).any(|w| field_hash(&w[0].0) == field_hash(&w[1].0)) {
+        // Two names with one hash (or one name twice): keep serde's derive.
         return None;
     }
 
@@ -356,13 +358,16 @@ fn compact_serde(s: &mut ItemStruct) -> Option<TokenStream> {
 
     let ident = &s.ident;
     let name = ident.to_string();
-    let wire: Vec<&String> = fields.iter().map(|f| &f.0).collect();
+    let wire = fields.iter().map(|f| {
+        let (h, w) = (field_hash(&f.0), &f.0);
+        quote!((#h, #w))
+    });
     // No `?` per field: each one costs a match and a conversion in every
     // arm, and measured, that was half of the compile time. Errors go to a
     // slot instead, checked once per key.
     let arms = fields.iter().enumerate().map(|(i, (_, f, scalar, _))| {
         let set = if *scalar { quote!(set_scalar) } else { quote!(set_plain) };
-        quote!(Ok(#i) => crate::codec::#set(&mut map, &mut out.#f, &mut err),)
+        quote!(Some(#i) => crate::codec::#set(&mut map, &mut out.#f, &mut err),)
     });
     let mut by_decl: Vec<_> = fields.iter().collect();
     by_decl.sort_by_key(|f| named.named.iter().position(|d| d.ident.as_ref() == Some(&f.1)));
@@ -373,7 +378,7 @@ fn compact_serde(s: &mut ItemStruct) -> Option<TokenStream> {
     Some(quote! {
         impl<'de> ::serde::Deserialize<'de> for #ident {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                const FIELDS: &[&str] = &[#(#wire),*];
+                const FIELDS: &[(u64, &str)] = &[#(#wire),*];
                 struct Visitor;
                 impl<'de> ::serde::de::Visitor<'de> for Visitor {
                     type Value = #ident;
@@ -384,7 +389,7 @@ fn compact_serde(s: &mut ItemStruct) -> Option<TokenStream> {
                         let mut out = #ident::default();
                         let mut err = None;
                         while let Some(key) = map.next_key::<crate::codec::Key<'de>>()? {
-                            match FIELDS.binary_search(&key.as_str()) {
+                            match crate::codec::field_index(FIELDS, key.as_str()) {
                                 #(#arms)*
                                 _ => crate::codec::skip(&mut map, &mut err),
                             }
@@ -411,4 +416,21 @@ fn compact_serde(s: &mut ItemStruct) -> Option<TokenStream> {
             }
         }
     })
+}
+
+/// FNV-1a (64 bits) of a JSON field name: the generated field tables are
+/// sorted by it. The same function is `halo_api::codec::field_hash`; both
+/// test the same known values.
+pub fn field_hash(name: &str) -> u64 {
+    name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+#[cfg(test)]
+mod field_hash_tests {
+    #[test]
+    fn field_hash_is_fnv1a_64() {
+        assert_eq!(super::field_hash(""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(super::field_hash("a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(super::field_hash("foobar"), 0x8594_4171_f739_67e8);
+    }
 }
