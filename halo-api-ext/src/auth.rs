@@ -119,10 +119,10 @@ impl Auth {
         let started = Instant::now();
         let resp = self.http.post(self.token_url.clone()).form(&form).send().await.map_err(|e| HaloError::Auth {
             status: 0,
-            message: format!("token request to {} failed: {}", redacted_url(&self.token_url), without_url(&e)),
+            message: format!("token request to {} failed: {}", redacted_url(&self.token_url), describe(&e)),
         })?;
         let status = resp.status().as_u16();
-        let body = resp.bytes().await.map_err(|e| HaloError::Auth { status, message: without_url(&e) })?;
+        let body = resp.bytes().await.map_err(|e| HaloError::Auth { status, message: describe(&e) })?;
         let answer: Option<TokenAnswer> = serde_json::from_slice(&body).ok();
         let halo_says = |a: &Option<TokenAnswer>| match a {
             Some(TokenAnswer { error: Some(e), error_description, .. }) => {
@@ -162,7 +162,7 @@ fn redacted_url(u: &Url) -> String {
 }
 
 /// A reqwest error's text with its causes.
-pub(crate) fn without_url(e: &reqwest::Error) -> String {
+pub(crate) fn describe(e: &reqwest::Error) -> String {
     let mut s = e.to_string();
     let mut source = std::error::Error::source(e);
     while let Some(inner) = source {

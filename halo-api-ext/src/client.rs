@@ -7,8 +7,9 @@ use crate::policy::{Failure, FailureKind, Policy};
 use bytes::Bytes;
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, DeserializeSeed};
 use serde_json::Value;
+use std::marker::PhantomData;
 use std::sync::Arc;
 
 /// A connected Halo instance. Cheap to clone; clones share the token, the
@@ -24,6 +25,7 @@ pub(crate) struct Shared {
     pub(crate) policy: Arc<Policy>,
     pub(crate) endpoints: Endpoints,
     insecure_http: bool,
+    max_response_bytes: u64,
 }
 
 impl std::fmt::Debug for HaloClient {
@@ -96,7 +98,14 @@ impl HaloClient {
             halo_api::Inner::new(Seam(policy.clone())),
         );
         Ok(Self {
-            shared: Arc::new(Shared { raw, http, policy, endpoints, insecure_http: config.allow_insecure_http }),
+            shared: Arc::new(Shared {
+                raw,
+                http,
+                policy,
+                endpoints,
+                insecure_http: config.allow_insecure_http,
+                max_response_bytes: config.max_response_bytes,
+            }),
         })
     }
 
@@ -159,10 +168,35 @@ impl HaloClient {
         self.call_request(req, operation).await
     }
 
+    /// Sends `req` under the policy and reads the answer. An answer cut off
+    /// mid-body is repeated like a dropped connection: for GET, HEAD and
+    /// DELETE only, within the retry policy's attempts.
     pub(crate) async fn call_request(
         &self,
         req: reqwest::Request,
         operation: &'static str,
+    ) -> Result<(StatusCode, Bytes), HaloError> {
+        let idempotent = Policy::is_idempotent(req.method());
+        let mut attempts_left = self.shared.policy.max_attempts().saturating_sub(1);
+        let mut req = req;
+        loop {
+            let again = if idempotent && attempts_left > 0 { req.try_clone() } else { None };
+            match self.send_and_read(req, operation, idempotent).await {
+                Err(HaloError::Transport { message, .. }) if again.is_some() && message.starts_with(CUT_OFF) => {
+                    tracing::warn!(target: "halo", operation, "the answer was cut off; repeating the request");
+                    attempts_left -= 1;
+                    req = again.expect("checked");
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn send_and_read(
+        &self,
+        req: reqwest::Request,
+        operation: &'static str,
+        idempotent: bool,
     ) -> Result<(StatusCode, Bytes), HaloError> {
         let resp = match self.shared.policy.send(&self.shared.http, req, operation).await {
             Ok(r) => r,
@@ -170,12 +204,12 @@ impl HaloClient {
             Err(Failure { error: FailureKind::Network(e), may_have_applied }) => {
                 return Err(HaloError::Transport {
                     operation: operation.into(),
-                    message: crate::auth::without_url(&e),
+                    message: crate::auth::describe(&e),
                     may_have_applied,
                 });
             }
         };
-        response_body(resp, operation).await
+        response_body(resp, operation, !idempotent, self.shared.max_response_bytes).await
     }
 
     /// GET `path/{id}`: the record, or [`HaloError::NotFound`] for a 404 or a
@@ -297,15 +331,43 @@ fn json_or_null(operation: &'static str, body: &[u8]) -> Result<Value, HaloError
     if body.iter().all(u8::is_ascii_whitespace) { Ok(Value::Null) } else { decode(operation, body) }
 }
 
-/// Reads a response: the body of a success, or the error it means.
-pub(crate) async fn response_body(resp: reqwest::Response, operation: &str) -> Result<(StatusCode, Bytes), HaloError> {
+/// How a transport error that cut an answer off begins.
+const CUT_OFF: &str = "reading the answer";
+
+/// Reads a response: the body of a success, or the error it means. At most
+/// `limit` bytes are read; a longer answer is an error, not an allocation.
+pub(crate) async fn response_body(
+    mut resp: reqwest::Response,
+    operation: &str,
+    is_write: bool,
+    limit: u64,
+) -> Result<(StatusCode, Bytes), HaloError> {
     let status = resp.status();
     let retry_after = Policy::retry_after(&resp);
-    let body = resp.bytes().await.map_err(|e| HaloError::Transport {
-        operation: operation.into(),
-        message: format!("reading the answer: {}", crate::auth::without_url(&e)),
-        may_have_applied: true,
-    })?;
+    let too_large = || HaloError::ResponseTooLarge { operation: operation.into(), limit };
+    if resp.content_length().is_some_and(|n| n > limit) {
+        return Err(too_large());
+    }
+    let mut body = bytes::BytesMut::with_capacity(resp.content_length().unwrap_or(0).min(limit) as usize);
+    loop {
+        match resp.chunk().await {
+            Ok(Some(chunk)) => {
+                if (body.len() + chunk.len()) as u64 > limit {
+                    return Err(too_large());
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(None) => break,
+            Err(e) => {
+                return Err(HaloError::Transport {
+                    operation: operation.into(),
+                    message: format!("{CUT_OFF}: {}", crate::auth::describe(&e)),
+                    may_have_applied: is_write,
+                });
+            }
+        }
+    }
+    let body = body.freeze();
     match status.as_u16() {
         200..=299 => Ok((status, body)),
         401 | 403 => Err(HaloError::Auth { status: status.as_u16(), message: excerpt(&body) }),
@@ -317,10 +379,27 @@ pub(crate) async fn response_body(resp: reqwest::Response, operation: &str) -> R
 
 /// Decodes JSON, naming the operation and the JSON path of a bad field.
 pub fn decode<T: DeserializeOwned>(operation: &str, body: &[u8]) -> Result<T, HaloError> {
-    let de = &mut serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(de).map_err(|e| HaloError::Decode {
-        operation: operation.into(),
-        path: e.path().to_string(),
-        message: e.into_inner().to_string(),
+    decode_seed(operation, body, PhantomData::<T>)
+}
+
+/// Decodes JSON with `seed`. The JSON path of a failure is tracked only on
+/// a second pass, after the first failed: tracking every key costs a fifth
+/// of the decoding time, and answers that do not decode are rare.
+pub(crate) fn decode_seed<'de, S: DeserializeSeed<'de> + Clone>(
+    operation: &str,
+    body: &'de [u8],
+    seed: S,
+) -> Result<S::Value, HaloError> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let first = seed.clone().deserialize(&mut de).and_then(|v| de.end().map(|()| v));
+    first.map_err(|first| {
+        let mut de = serde_json::Deserializer::from_slice(body);
+        let mut track = serde_path_to_error::Track::new();
+        let again = seed.deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track));
+        let message = match again.and_then(|_| de.end()) {
+            Err(e) => e.to_string(),
+            Ok(()) => first.to_string(),
+        };
+        HaloError::Decode { operation: operation.into(), path: track.path().to_string(), message }
     })
 }

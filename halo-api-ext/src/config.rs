@@ -35,8 +35,12 @@ pub struct HaloConfig {
     pub rate_limit: Option<RateLimit>,
     /// Retry bounds.
     pub retry: RetryPolicy,
-    /// Timeout for one HTTP request (token requests included).
+    /// Timeout for one HTTP request (token requests included), from
+    /// sending to the last byte of the answer.
     pub request_timeout: Duration,
+    /// The longest answer read (default 256 MiB). A page of 100 tickets with
+    /// every field set is about 12 MB.
+    pub max_response_bytes: u64,
 }
 
 /// At most `requests` every `per`, with bursts of up to `burst`.
@@ -105,6 +109,7 @@ impl HaloConfig {
             rate_limit: Some(RateLimit::default()),
             retry: RetryPolicy::default(),
             request_timeout: Duration::from_secs(60),
+            max_response_bytes: 256 << 20,
         }
     }
 
@@ -168,6 +173,7 @@ impl HaloConfig {
         if self.scope.trim().is_empty() || self.scope.contains(char::is_control) {
             return Err(HaloError::config("scope (HALO_SCOPE)", "must be a scope such as `all` or `read:tickets`"));
         }
+        self.check_policy()?;
         let tenant = self.tenant.as_deref().map(str::trim).filter(|t| !t.is_empty());
         match (self.on_prem, tenant) {
             (false, None) => {
@@ -195,6 +201,52 @@ impl HaloConfig {
             token_url.query_pairs_mut().append_pair("tenant", t);
         }
         Ok(Endpoints { api_base, token_url })
+    }
+}
+
+impl HaloConfig {
+    /// Limits that would stop every request, or never let one end.
+    fn check_policy(&self) -> Result<(), HaloError> {
+        if let Some(r) = &self.rate_limit {
+            let off = "or set rate_limit to None to turn the limit off";
+            if r.requests == 0 {
+                return Err(HaloError::config("rate_limit.requests", format!("is 0: allow at least 1, {off}")));
+            }
+            if r.per.is_zero() {
+                return Err(HaloError::config(
+                    "rate_limit.per",
+                    format!("is zero: give a period such as 300 s, {off}"),
+                ));
+            }
+            if r.burst == 0 {
+                return Err(HaloError::config("rate_limit.burst", format!("is 0: allow at least 1, {off}")));
+            }
+        }
+        if self.retry.max_attempts == 0 {
+            return Err(HaloError::config(
+                "retry.max_attempts",
+                "is 0: it counts the first attempt, so set 1 (RetryPolicy::none()) to never retry",
+            ));
+        }
+        if self.retry.base_delay > self.retry.max_delay {
+            return Err(HaloError::config(
+                "retry.base_delay",
+                format!(
+                    "({:?}) is longer than retry.max_delay ({:?}): raise max_delay or lower base_delay",
+                    self.retry.base_delay, self.retry.max_delay
+                ),
+            ));
+        }
+        if self.request_timeout.is_zero() {
+            return Err(HaloError::config("request_timeout", "is zero: every request would time out; 60 s is usual"));
+        }
+        if self.max_response_bytes == 0 {
+            return Err(HaloError::config(
+                "max_response_bytes",
+                "is 0: no answer could be read; 256 MiB is the default",
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -296,6 +348,76 @@ mod tests {
             let e = c.endpoints().unwrap_err().to_string();
             assert!(e.contains(setting), "{e} should name {setting}");
             assert!(!e.contains("s3cret"));
+        }
+    }
+
+    /// Every invalid combination: the setting named, and the fix.
+    #[test]
+    fn every_bad_combination_names_the_setting_and_the_fix() {
+        let rate = |requests, per, burst| Some(RateLimit { requests, per: Duration::from_secs(per), burst });
+        let retry = |max_attempts, base_ms, max_ms| RetryPolicy {
+            max_attempts,
+            base_delay: Duration::from_millis(base_ms),
+            max_delay: Duration::from_millis(max_ms),
+            ..RetryPolicy::default()
+        };
+        let cases: Vec<(HaloConfig, &str, &str)> = vec![
+            (HaloConfig { tenant: None, ..cloud() }, "tenant (HALO_TENANT)", "set on_prem"),
+            (HaloConfig { tenant: Some("  ".into()), ..cloud() }, "tenant (HALO_TENANT)", "set on_prem"),
+            (
+                HaloConfig { tenant: Some("t".into()), ..HaloConfig::on_prem("h.example", "id", "s") },
+                "tenant (HALO_TENANT)",
+                "unset one of them",
+            ),
+            (HaloConfig { client_secret: SecretString::from(" ".to_string()), ..cloud() }, "client_secret", "set the"),
+            (HaloConfig { client_id: "".into(), ..cloud() }, "client_id (HALO_CLIENT_ID)", "set the"),
+            (HaloConfig { host: " ".into(), ..cloud() }, "host (HALO_HOST)", "set the hostname"),
+            (HaloConfig { host: "exa mple".into(), ..cloud() }, "host (HALO_HOST)", "not a hostname"),
+            (
+                HaloConfig { host: "https://h.example/?a=1".into(), ..cloud() },
+                "host (HALO_HOST)",
+                "must not have a query",
+            ),
+            (HaloConfig { host: "http://h.example".into(), ..cloud() }, "host (HALO_HOST)", "allow_insecure_http"),
+            (
+                HaloConfig { auth_host: Some("http://auth.example".into()), ..cloud() },
+                "auth_host (HALO_AUTH_HOST)",
+                "use https",
+            ),
+            (HaloConfig { scope: "all\n".into(), ..cloud() }, "scope (HALO_SCOPE)", "such as `all`"),
+            (HaloConfig { rate_limit: rate(0, 300, 10), ..cloud() }, "rate_limit.requests", "rate_limit to None"),
+            (HaloConfig { rate_limit: rate(250, 0, 10), ..cloud() }, "rate_limit.per", "rate_limit to None"),
+            (HaloConfig { rate_limit: rate(250, 300, 0), ..cloud() }, "rate_limit.burst", "at least 1"),
+            (HaloConfig { retry: retry(0, 500, 1000), ..cloud() }, "retry.max_attempts", "RetryPolicy::none()"),
+            (HaloConfig { retry: retry(3, 5000, 1000), ..cloud() }, "retry.base_delay", "raise max_delay"),
+            (HaloConfig { request_timeout: Duration::ZERO, ..cloud() }, "request_timeout", "60 s"),
+            (HaloConfig { max_response_bytes: 0, ..cloud() }, "max_response_bytes", "256 MiB"),
+        ];
+        for (c, setting, fix) in cases {
+            let e = c.endpoints().unwrap_err();
+            assert!(matches!(e, HaloError::Config { .. }), "{e:?}");
+            let e = e.to_string();
+            assert!(e.contains(setting), "`{e}` should name {setting}");
+            assert!(e.contains(fix), "`{e}` should say how to fix it ({fix})");
+            assert!(!e.contains("s3cret"));
+        }
+        // The limits themselves are fine when off or sane.
+        assert!(HaloConfig { rate_limit: None, retry: RetryPolicy::none(), ..cloud() }.endpoints().is_ok());
+    }
+
+    #[test]
+    fn from_env_names_the_missing_variable() {
+        let only = |set: &'static [(&'static str, &'static str)]| {
+            HaloConfig::from_lookup(move |k| set.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string()))
+        };
+        for (set, missing) in [
+            (&[("HALO_CLIENT_ID", "c"), ("HALO_CLIENT_SECRET", "s"), ("HALO_TENANT", "t")][..], "HALO_HOST"),
+            (&[("HALO_HOST", "h.example"), ("HALO_CLIENT_SECRET", "s"), ("HALO_TENANT", "t")][..], "HALO_CLIENT_ID"),
+            (&[("HALO_HOST", "h.example"), ("HALO_CLIENT_ID", "c"), ("HALO_TENANT", "t")][..], "HALO_CLIENT_SECRET"),
+            (&[("HALO_HOST", "h.example"), ("HALO_CLIENT_ID", "c"), ("HALO_CLIENT_SECRET", "s")][..], "HALO_TENANT"),
+        ] {
+            let e = only(set).and_then(|c| c.endpoints()).unwrap_err().to_string();
+            assert!(e.contains(missing), "`{e}` should name {missing}");
         }
     }
 

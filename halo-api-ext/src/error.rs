@@ -38,6 +38,11 @@ pub enum HaloError {
     #[error("{}network error on {operation}: {message}", if *may_have_applied { "the write may have been applied; " } else { "" })]
     Transport { operation: String, message: String, may_have_applied: bool },
 
+    /// The answer was longer than `max_response_bytes` allows; reading
+    /// stopped there.
+    #[error("Halo's answer to {operation} is longer than the {limit} bytes allowed (max_response_bytes)")]
+    ResponseTooLarge { operation: String, limit: u64 },
+
     /// The call itself was wrong (bad path, body that does not serialise...).
     /// A report preview ran and Halo reported an error in its SQL (`load_error`).
     #[error("Halo could not run the report: {0}")]

@@ -44,7 +44,7 @@ mod resources;
 
 pub use client::{HaloClient, Request, decode};
 pub use config::{Endpoints, HaloConfig, RateLimit, RetryPolicy};
-pub use error::HaloError;
+pub use error::{EXCERPT_BYTES, HaloError};
 pub use list::{List, Page};
 pub use resources::{RESOURCES, Records, Resource};
 

@@ -86,17 +86,8 @@ impl<T: DeserializeOwned + Send + 'static> List<T> {
             body.hash(&mut h);
             h.finish()
         };
-        let mut de = serde_json::Deserializer::from_slice(&body);
-        let mut track = serde_path_to_error::Track::new();
         let seed = PageSeed::<T> { fields: self.fields, _t: PhantomData };
-        let (records, record_count) = seed
-            .deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track))
-            .and_then(|v| de.end().map(|_| v))
-            .map_err(|e| HaloError::Decode {
-                operation: self.operation.into(),
-                path: track.path().to_string(),
-                message: e.to_string(),
-            })?;
+        let (records, record_count) = crate::client::decode_seed(self.operation, &body, seed)?;
         Ok((Page { records, record_count, page_no }, fingerprint))
     }
 
@@ -165,6 +156,12 @@ impl<T: DeserializeOwned + Send + 'static> List<T> {
 struct PageSeed<T> {
     fields: &'static [&'static str],
     _t: PhantomData<T>,
+}
+
+impl<T> Clone for PageSeed<T> {
+    fn clone(&self) -> Self {
+        PageSeed { fields: self.fields, _t: PhantomData }
+    }
 }
 
 impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for PageSeed<T> {

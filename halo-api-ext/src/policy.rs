@@ -56,7 +56,11 @@ impl Policy {
         Self { auth, limiter, retry }
     }
 
-    fn is_idempotent(m: &Method) -> bool {
+    pub(crate) fn max_attempts(&self) -> u32 {
+        self.retry.max_attempts.max(1)
+    }
+
+    pub(crate) fn is_idempotent(m: &Method) -> bool {
         matches!(*m, Method::GET | Method::HEAD | Method::DELETE | Method::OPTIONS)
     }
 

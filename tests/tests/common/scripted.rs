@@ -22,6 +22,14 @@ pub enum Reply {
     Http(u16, Vec<(&'static str, String)>, String),
     /// Close the connection after reading the request, answering nothing.
     Drop,
+    /// Write these bytes as they are (a head and part of a body, say), then
+    /// close the connection.
+    Raw(Vec<u8>),
+    /// A 200 with a chunked body that never ends: `chunk` every `every`,
+    /// until the client goes away.
+    Endless { chunk: Vec<u8>, every: std::time::Duration },
+    /// Read the request and never answer.
+    Hang,
 }
 
 pub fn ok(body: &str) -> Reply {
@@ -92,6 +100,28 @@ impl Scripted {
                     };
                     match reply {
                         Reply::Drop => drop(sock),
+                        Reply::Raw(bytes) => {
+                            let _ = sock.write_all(&bytes).await;
+                            let _ = sock.shutdown().await;
+                        }
+                        Reply::Hang => {
+                            tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+                            drop(sock);
+                        }
+                        Reply::Endless { chunk, every } => {
+                            let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+                            if sock.write_all(head.as_bytes()).await.is_err() {
+                                return;
+                            }
+                            let mut framed = format!("{:x}\r\n", chunk.len()).into_bytes();
+                            framed.extend_from_slice(&chunk);
+                            framed.extend_from_slice(b"\r\n");
+                            while sock.write_all(&framed).await.is_ok() {
+                                if !every.is_zero() {
+                                    tokio::time::sleep(every).await;
+                                }
+                            }
+                        }
                         Reply::Http(code, headers, body) => {
                             let mut out = format!(
                                 "HTTP/1.1 {code} X\r\ncontent-length: {}\r\nconnection: close\r\ncontent-type: application/json\r\n",
