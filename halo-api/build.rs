@@ -21,7 +21,11 @@ fn main() {
     let enabled = |feature: &str| {
         std::env::var_os(format!("CARGO_FEATURE_{}", feature.to_uppercase().replace('-', "_"))).is_some()
     };
+    let started = std::time::Instant::now();
     let source = halo_codegen::generate(&patched, &enabled).unwrap_or_else(|e| panic!("\n\nhalo-api: {e}\n\n"));
-    let out = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("halo_api.rs");
-    std::fs::write(&out, source).expect("writing OUT_DIR/halo_api.rs");
+    let out = PathBuf::from(std::env::var("OUT_DIR").unwrap());
+    std::fs::write(out.join("halo_api.rs"), &source).expect("writing OUT_DIR/halo_api.rs");
+    // For `cargo xtask bench-build`.
+    let stats = format!("bytes={}\ngenerate_ms={}\n", source.len(), started.elapsed().as_millis());
+    std::fs::write(out.join("halo_api.stats"), stats).expect("writing OUT_DIR/halo_api.stats");
 }

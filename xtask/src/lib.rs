@@ -4,6 +4,7 @@
 //! (`spec/halo.lock`), apply [`patches`], and write the patched document that
 //! halo-api's build script feeds to progenitor ([`codegen`]).
 
+pub mod bench_build;
 pub mod codegen;
 pub mod diff;
 pub mod fetch;

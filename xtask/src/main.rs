@@ -27,6 +27,20 @@ enum Task {
         #[arg(long, conflicts_with = "update")]
         check: bool,
     },
+    /// What halo-api costs to build: code size, codegen time, wall time and
+    /// peak memory of clean debug and release builds, as a Markdown table of
+    /// medians. Takes a while: each run is a clean build of halo-api.
+    BenchBuild {
+        /// Builds per row; the table gives the median.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+        /// Feature sets to measure (`full` is the default set).
+        #[arg(long, value_delimiter = ',', default_value = "full,core,tickets")]
+        features: Vec<String>,
+        /// Profiles to measure.
+        #[arg(long, value_delimiter = ',', default_value = "debug,release")]
+        profiles: Vec<String>,
+    },
     /// Changelog between two versions of Halo's document (paths or URLs), as
     /// halo-api sees them after our patches; breaking changes are marked.
     SpecDiff {
@@ -47,5 +61,16 @@ fn main() -> Result<()> {
             xtask::codegen::run(xtask::codegen::Options { from, update, check, out: None })
         }
         Task::SpecDiff { old, new, json, raw } => xtask::codegen::spec_diff(&old, &new, json, raw),
+        Task::BenchBuild { runs, features, profiles } => {
+            let release = profiles
+                .iter()
+                .map(|p| match p.as_str() {
+                    "debug" | "dev" => Ok(false),
+                    "release" => Ok(true),
+                    other => Err(anyhow::anyhow!("--profiles: `{other}` is not a profile: use debug, release")),
+                })
+                .collect::<Result<Vec<_>>>()?;
+            xtask::bench_build::run(xtask::bench_build::Options { runs, features, release })
+        }
     }
 }
