@@ -45,7 +45,7 @@ mod resources;
 pub use client::{HaloClient, Request, decode};
 pub use config::{Endpoints, HaloConfig, RateLimit, RetryPolicy};
 pub use error::{EXCERPT_BYTES, HaloError};
-pub use list::{List, Page};
+pub use list::{List, Page, decode_list};
 pub use resources::{RESOURCES, Records, Resource};
 
 /// The raw, generated client and its types.

@@ -151,6 +151,17 @@ impl<T: DeserializeOwned + Send + 'static> List<T> {
     }
 }
 
+/// Decodes one list answer of `resource`, as [`List`] does each page: a
+/// bare array, or Halo's wrapper with `record_count` and the records under
+/// the resource's field. For answers fetched another way
+/// ([`HaloClient::request`]); answers the records and the total.
+pub fn decode_list<T: DeserializeOwned>(
+    resource: &crate::Resource,
+    body: &[u8],
+) -> Result<(Vec<T>, Option<u64>), HaloError> {
+    crate::client::decode_seed(resource.name, body, PageSeed::<T> { fields: resource.fields, _t: PhantomData })
+}
+
 /// Reads a list answer: a bare array, or a wrapper with `record_count` and
 /// the records under one of `fields`.
 struct PageSeed<T> {
