@@ -43,7 +43,8 @@ fn kept_crash_inputs_and_seeds_pass_the_fuzz_checks() {
 #[test]
 fn the_seeds_decode_as_what_they_are() {
     use halo_api_ext::{Resource, decode, decode_list, types};
-    let seed = |name: &str| std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fuzz/seeds").join(name)).unwrap();
+    let seed =
+        |name: &str| std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fuzz/seeds").join(name)).unwrap();
     let t: types::Faults = decode("seed", &seed("ticket.json")).unwrap();
     assert_eq!((t.id, t.client_id, t.priority_id), (Some(21), Some(12), None));
     assert!(t.dateoccurred.is_some() && t.fixbydate.is_none());
