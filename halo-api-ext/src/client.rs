@@ -181,13 +181,21 @@ impl HaloClient {
         let mut req = req;
         loop {
             let again = if idempotent && attempts_left > 0 { req.try_clone() } else { None };
-            match self.send_and_read(req, operation, idempotent).await {
-                Err(HaloError::Transport { message, .. }) if again.is_some() && message.starts_with(CUT_OFF) => {
+            match (self.send_and_read(req, operation).await, again) {
+                (Ok(answer), _) => return Ok(answer),
+                (Err(Unread::Failed(e)), _) => return Err(e),
+                (Err(Unread::CutOff(_)), Some(again)) => {
                     tracing::warn!(target: "halo", operation, "the answer was cut off; repeating the request");
                     attempts_left -= 1;
-                    req = again.expect("checked");
+                    req = again;
                 }
-                other => return other,
+                (Err(Unread::CutOff(e)), None) => {
+                    return Err(HaloError::Transport {
+                        operation: operation.into(),
+                        message: format!("reading the answer: {}", crate::auth::describe(&e)),
+                        may_have_applied: !idempotent,
+                    });
+                }
             }
         }
     }
@@ -196,20 +204,19 @@ impl HaloClient {
         &self,
         req: reqwest::Request,
         operation: &'static str,
-        idempotent: bool,
-    ) -> Result<(StatusCode, Bytes), HaloError> {
+    ) -> Result<(StatusCode, Bytes), Unread> {
         let resp = match self.shared.policy.send(&self.shared.http, req, operation).await {
             Ok(r) => r,
-            Err(Failure { error: FailureKind::Auth(e), .. }) => return Err(e),
+            Err(Failure { error: FailureKind::Auth(e), .. }) => return Err(Unread::Failed(e)),
             Err(Failure { error: FailureKind::Network(e), may_have_applied }) => {
-                return Err(HaloError::Transport {
+                return Err(Unread::Failed(HaloError::Transport {
                     operation: operation.into(),
                     message: crate::auth::describe(&e),
                     may_have_applied,
-                });
+                }));
             }
         };
-        response_body(resp, operation, !idempotent, self.shared.max_response_bytes).await
+        response_body(resp, operation, self.shared.max_response_bytes).await
     }
 
     /// GET `path/{id}`: the record, or [`HaloError::NotFound`] for a 404 or a
@@ -331,20 +338,24 @@ fn json_or_null(operation: &'static str, body: &[u8]) -> Result<Value, HaloError
     if body.iter().all(u8::is_ascii_whitespace) { Ok(Value::Null) } else { decode(operation, body) }
 }
 
-/// How a transport error that cut an answer off begins.
-const CUT_OFF: &str = "reading the answer";
+/// Why an exchange gave no answer to decode.
+enum Unread {
+    /// The answer was cut off mid-body: repeatable for GET, HEAD and DELETE.
+    CutOff(reqwest::Error),
+    /// Anything else: final.
+    Failed(HaloError),
+}
 
 /// Reads a response: the body of a success, or the error it means. At most
 /// `limit` bytes are read; a longer answer is an error, not an allocation.
-pub(crate) async fn response_body(
+async fn response_body(
     mut resp: reqwest::Response,
     operation: &str,
-    is_write: bool,
     limit: u64,
-) -> Result<(StatusCode, Bytes), HaloError> {
+) -> Result<(StatusCode, Bytes), Unread> {
     let status = resp.status();
     let retry_after = Policy::retry_after(&resp);
-    let too_large = || HaloError::ResponseTooLarge { operation: operation.into(), limit };
+    let too_large = || Unread::Failed(HaloError::ResponseTooLarge { operation: operation.into(), limit });
     if resp.content_length().is_some_and(|n| n > limit) {
         return Err(too_large());
     }
@@ -358,23 +369,18 @@ pub(crate) async fn response_body(
                 body.extend_from_slice(&chunk);
             }
             Ok(None) => break,
-            Err(e) => {
-                return Err(HaloError::Transport {
-                    operation: operation.into(),
-                    message: format!("{CUT_OFF}: {}", crate::auth::describe(&e)),
-                    may_have_applied: is_write,
-                });
-            }
+            Err(e) => return Err(Unread::CutOff(e)),
         }
     }
     let body = body.freeze();
-    match status.as_u16() {
-        200..=299 => Ok((status, body)),
-        401 | 403 => Err(HaloError::Auth { status: status.as_u16(), message: excerpt(&body) }),
-        404 => Err(HaloError::NotFound { what: format!("{operation}: {}", excerpt(&body)) }),
-        429 => Err(HaloError::RateLimited { retry_after }),
-        s => Err(HaloError::Api { operation: operation.into(), status: s, body: excerpt(&body) }),
-    }
+    let failed = match status.as_u16() {
+        200..=299 => return Ok((status, body)),
+        401 | 403 => HaloError::Auth { status: status.as_u16(), message: excerpt(&body) },
+        404 => HaloError::NotFound { what: format!("{operation}: {}", excerpt(&body)) },
+        429 => HaloError::RateLimited { retry_after },
+        s => HaloError::Api { operation: operation.into(), status: s, body: excerpt(&body) },
+    };
+    Err(Unread::Failed(failed))
 }
 
 /// Decodes JSON, naming the operation and the JSON path of a bad field.
