@@ -27,9 +27,7 @@ fn peak_rss_kib() -> u64 {
 /// The child: stream (or collect) `n` tickets from `url`, print peak RSS.
 fn child(url: &str, n: u64, collect: bool) {
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let server =
-        support::Server { base_url: url.to_string(), token_requests: Default::default(), requests: Default::default() };
-    let halo = support::client(&server);
+    let halo = support::client(url);
     let seen = rt.block_on(async {
         let list = halo.list_tickets().page_size(100).max(n);
         if collect {

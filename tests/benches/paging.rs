@@ -110,7 +110,7 @@ async fn hand_written<T: serde::de::DeserializeOwned>(http: &reqwest::Client, ba
 fn paging(c: &mut Criterion) {
     let server = Server::start(ticket_pages(TOTAL, PAGE));
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let halo = support::client(&server);
+    let halo = support::client(&server.base_url);
     let http = reqwest::Client::new();
 
     // Each side must see every ticket before it is timed.

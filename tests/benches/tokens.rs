@@ -22,13 +22,29 @@ async fn burst(halo: &halo_api_ext::HaloClient) {
     assert_eq!(tickets[41].id, Some(42));
 }
 
+/// `iters` new clients, each timed through one burst; with `hold_token`,
+/// each makes one untimed call first.
+async fn timed_bursts(base_url: String, iters: u64, hold_token: bool) -> Duration {
+    let mut total = Duration::ZERO;
+    for _ in 0..iters {
+        let halo = support::client(&base_url);
+        if hold_token {
+            halo.get_ticket(1).await.unwrap();
+        }
+        let t = Instant::now();
+        burst(&halo).await;
+        total += t.elapsed();
+    }
+    total
+}
+
 fn tokens(c: &mut Criterion) {
     let server = support::Server::start(Vec::new());
     let rt = tokio::runtime::Runtime::new().unwrap();
 
     // Counted once, outside the timing: a fresh client, 1,000 calls, one token.
     let before = server.token_requests.load(Ordering::Relaxed);
-    let halo = support::client(&server);
+    let halo = support::client(&server.base_url);
     rt.block_on(burst(&halo));
     let asked = server.token_requests.load(Ordering::Relaxed) - before;
     assert_eq!(asked, 1, "1,000 concurrent calls on a fresh client asked for {asked} tokens");
@@ -39,35 +55,10 @@ fn tokens(c: &mut Criterion) {
     g.sample_size(20);
     g.measurement_time(Duration::from_secs(10));
     g.bench_function("fresh client (waits for its token)", |b| {
-        b.to_async(&rt).iter_custom(|iters| {
-            let server = server.clone();
-            async move {
-                let mut total = Duration::ZERO;
-                for _ in 0..iters {
-                    let halo = support::client(&server);
-                    let t = Instant::now();
-                    burst(&halo).await;
-                    total += t.elapsed();
-                }
-                total
-            }
-        })
+        b.to_async(&rt).iter_custom(|iters| timed_bursts(server.base_url.clone(), iters, false))
     });
     g.bench_function("new client, token already held", |b| {
-        b.to_async(&rt).iter_custom(|iters| {
-            let server = server.clone();
-            async move {
-                let mut total = Duration::ZERO;
-                for _ in 0..iters {
-                    let halo = support::client(&server);
-                    halo.get_ticket(1).await.unwrap();
-                    let t = Instant::now();
-                    burst(&halo).await;
-                    total += t.elapsed();
-                }
-                total
-            }
-        })
+        b.to_async(&rt).iter_custom(|iters| timed_bursts(server.base_url.clone(), iters, true))
     });
     g.finish();
 }
