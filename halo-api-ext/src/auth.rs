@@ -6,7 +6,9 @@
 //! request. A 401 invalidates exactly the token it was answered for, so that
 //! concurrent 401s renew it once.
 
-use crate::error::{HaloError, excerpt};
+use halo_api::HaloError;
+use halo_api::error::excerpt;
+use halo_api::wire::describe;
 use secrecy::{ExposeSecret, SecretString};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -159,18 +161,6 @@ fn redacted_url(u: &Url) -> String {
     let mut u = u.clone();
     u.set_query(None);
     u.to_string()
-}
-
-/// A reqwest error's text with its causes.
-pub(crate) fn describe(e: &reqwest::Error) -> String {
-    let mut s = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(inner) = source {
-        s.push_str(": ");
-        s.push_str(&inner.to_string());
-        source = inner.source();
-    }
-    s
 }
 
 /// Halo's error text with the secret removed, should a server echo it.

@@ -37,43 +37,27 @@
 mod auth;
 mod client;
 pub mod config;
-pub mod error;
 pub mod list;
 pub mod policy;
 mod resources;
 
-pub use client::{HaloClient, Request, decode};
+pub use client::{HaloClient, Request};
 pub use config::{Endpoints, HaloConfig, RateLimit, RetryPolicy};
-pub use error::{EXCERPT_BYTES, HaloError};
-pub use list::{List, Page, decode_list};
-pub use resources::{RESOURCES, Records, Resource};
+pub use list::{AnyOperation, List, ListShape, Page, decode_list};
+pub use resources::aliases::*;
+pub use resources::{Get, RESOURCES, Records, Resource};
 
 /// The raw, generated client and its types.
 pub use halo_api;
 pub use halo_api::types;
+/// One error type for all of halo-rs: generated operations, named actions,
+/// generic requests and config checks (defined in halo-api).
+pub use halo_api::{EXCERPT_BYTES, HaloError, Operation};
 
-/// Halo's records, by the names integrations use.
-pub type Ticket = types::Faults;
-pub type TicketListItem = types::FaultsList;
-pub type Action = types::Actions;
-pub type Agent = types::Uname;
-pub type Appointment = types::Appointment;
-pub type Asset = types::Device;
-pub type Attachment = types::Attachment;
-pub type Client = types::Area;
-pub type Contract = types::ContractHeader;
-pub type Invoice = types::InvoiceHeader;
-pub type Item = types::Item;
-pub type KbArticle = types::KbEntry;
-pub type Opportunity = types::Faults;
-pub type Organisation = types::Organisation;
-pub type Project = types::Faults;
-pub type Quote = types::QuotationHeader;
-pub type Report = types::AnalyzerProfile;
-pub type Site = types::Site;
-pub type Status = types::TStatus;
-pub type Supplier = types::Company;
-pub type Team = types::SectionDetail;
-pub type User = types::Users;
-pub type TopLevel = types::Tree;
-pub type TicketType = types::RequestType;
+/// Decodes JSON, naming the operation and the JSON path of a bad field.
+pub use halo_api::wire::decode;
+
+/// halo-api-ext's error module, kept for its path: the type is halo-api's.
+pub mod error {
+    pub use halo_api::error::*;
+}

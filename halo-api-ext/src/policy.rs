@@ -1,21 +1,29 @@
 //! What every request goes through, generated operation or not: the bearer
-//! token, the client-side rate limiter, and retries.
+//! token, the client-side rate limiter, retries, and reading the answer.
 //!
 //! Retry rules:
 //! - 429: waited out (Retry-After when Halo sends it, else exponential
 //!   backoff with jitter) and repeated, whatever the method: Halo did not
 //!   process the request;
-//! - 502, 503, 504, timeouts and dropped connections: repeated for GET,
-//!   HEAD and DELETE only. A POST (upsert) is never repeated once it may have
-//!   reached Halo: a retry must not create a second ticket. A connection that
-//!   could not be opened never reached Halo, so any method is repeated then;
+//! - 502, 503, 504, timeouts, dropped connections and answers cut off
+//!   mid-body: repeated for GET, HEAD and DELETE only. A POST (upsert) is
+//!   never repeated once it may have reached Halo: a retry must not create a
+//!   second ticket. A connection that could not be opened never reached
+//!   Halo, so any method is repeated then;
 //! - 401: the token is renewed once and the request repeated once;
-//! - all bounded by [`RetryPolicy`]: attempts and total waiting time.
+//! - all bounded by [`RetryPolicy`]: attempts and total waiting time. The
+//!   answer is read inside the same loop, so an answer cut off mid-body uses
+//!   the same attempts as any other failure (no second budget).
+//!
+//! Answers are read up to `max_response_bytes`; a longer one is
+//! [`HaloError::ResponseTooLarge`], not an allocation.
 
 use crate::auth::{Auth, Token};
 use crate::config::{RateLimit, RetryPolicy};
 use governor::{DefaultDirectRateLimiter, Quota};
-use reqwest::{Method, Request, Response, StatusCode};
+use halo_api::HaloError;
+use halo_api::wire::{self, Answer, BodyError};
+use reqwest::{Request, StatusCode};
 use std::num::NonZeroU32;
 use std::time::{Duration, Instant};
 use tracing::Instrument as _;
@@ -24,28 +32,21 @@ pub struct Policy {
     pub(crate) auth: Auth,
     limiter: Option<DefaultDirectRateLimiter>,
     retry: RetryPolicy,
+    max_response_bytes: u64,
 }
 
 impl std::fmt::Debug for Policy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Policy").field("auth", &self.auth).field("retry", &self.retry).finish_non_exhaustive()
+        f.debug_struct("Policy")
+            .field("auth", &self.auth)
+            .field("retry", &self.retry)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .finish_non_exhaustive()
     }
 }
 
-/// How a request ended when no response could be returned.
-pub(crate) struct Failure {
-    pub error: FailureKind,
-    /// The request may have reached Halo (not repeated).
-    pub may_have_applied: bool,
-}
-
-pub(crate) enum FailureKind {
-    Auth(crate::HaloError),
-    Network(reqwest::Error),
-}
-
 impl Policy {
-    pub(crate) fn new(auth: Auth, rate: Option<RateLimit>, retry: RetryPolicy) -> Self {
+    pub(crate) fn new(auth: Auth, rate: Option<RateLimit>, retry: RetryPolicy, max_response_bytes: u64) -> Self {
         let limiter = rate.map(|r| {
             let period = r.per / r.requests.max(1);
             let quota = Quota::with_period(period.max(Duration::from_nanos(1)))
@@ -53,15 +54,7 @@ impl Policy {
                 .allow_burst(NonZeroU32::new(r.burst.max(1)).expect("burst is at least 1"));
             DefaultDirectRateLimiter::direct(quota)
         });
-        Self { auth, limiter, retry }
-    }
-
-    pub(crate) fn max_attempts(&self) -> u32 {
-        self.retry.max_attempts.max(1)
-    }
-
-    pub(crate) fn is_idempotent(m: &Method) -> bool {
-        matches!(*m, Method::GET | Method::HEAD | Method::DELETE | Method::OPTIONS)
+        Self { auth, limiter, retry, max_response_bytes }
     }
 
     fn backoff(&self, attempt: u32) -> Duration {
@@ -71,26 +64,16 @@ impl Policy {
         capped.mul_f64(0.5 + fastrand::f64() / 2.0)
     }
 
-    /// Halo's Retry-After: seconds or an HTTP date.
-    pub(crate) fn retry_after(resp: &Response) -> Option<Duration> {
-        let v = resp.headers().get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
-        if let Ok(secs) = v.parse::<f64>() {
-            return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs.min(86_400.0)));
-        }
-        let when = httpdate::parse_http_date(v).ok()?;
-        Some(when.duration_since(std::time::SystemTime::now()).unwrap_or(Duration::ZERO))
-    }
-
-    /// Sends `request` under the policy. A response is returned whatever its
-    /// status once the rules say stop; `Err` only when there is no response.
-    pub(crate) async fn send(
+    /// Sends `request` under the policy and reads the answer: the whole
+    /// answer of a success, or the error the rules ended with.
+    pub(crate) async fn exchange(
         &self,
         client: &reqwest::Client,
         mut request: Request,
         operation: &'static str,
-    ) -> Result<Response, Failure> {
+    ) -> Result<Answer, HaloError> {
         let method = request.method().clone();
-        let idempotent = Self::is_idempotent(&method);
+        let idempotent = wire::is_idempotent(&method);
         let span = tracing::info_span!(
             target: "halo",
             "halo.request",
@@ -107,11 +90,7 @@ impl Policy {
             let mut attempt = 0u32;
             loop {
                 attempt += 1;
-                let token = self
-                    .auth
-                    .token()
-                    .await
-                    .map_err(|e| Failure { error: FailureKind::Auth(e), may_have_applied: false })?;
+                let token = self.auth.token().await?;
                 if let Some(l) = &self.limiter {
                     l.until_ready().await;
                 }
@@ -121,46 +100,18 @@ impl Policy {
                 let result = client.execute(request).await;
                 let span = tracing::Span::current();
                 span.record("attempt", attempt);
-                span.record("latency_ms", started.elapsed().as_millis() as u64);
                 let can_retry = attempt < self.retry.max_attempts && spare.is_some();
-                match result {
-                    Ok(resp) => {
-                        let status = resp.status();
-                        span.record("status", status.as_u16());
-                        tracing::debug!(target: "halo", status = status.as_u16(), attempt, "answer");
-                        let wait = match status {
-                            StatusCode::UNAUTHORIZED if !renewed && spare.is_some() => {
-                                self.renew(&token).await;
-                                renewed = true;
-                                Some(Duration::ZERO)
-                            }
-                            StatusCode::TOO_MANY_REQUESTS if can_retry => {
-                                Some(Self::retry_after(&resp).unwrap_or_else(|| self.backoff(attempt)))
-                            }
-                            StatusCode::BAD_GATEWAY | StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT
-                                if can_retry && idempotent =>
-                            {
-                                Some(self.backoff(attempt))
-                            }
-                            _ => None,
-                        };
-                        match wait {
-                            Some(d) if waited + d <= self.retry.max_total_wait && d <= self.retry.max_delay => {
-                                drop(resp);
-                                tracing::info!(target: "halo", status = status.as_u16(), attempt, wait_ms = d.as_millis() as u64, "retrying");
-                                tokio::time::sleep(d).await;
-                                waited += d;
-                                request = spare.expect("checked by can_retry / renew guard");
-                            }
-                            _ => return Ok(resp),
-                        }
-                    }
+                let within = |d: Duration, waited: Duration| waited + d <= self.retry.max_total_wait;
+                let mut resp = match result {
+                    Ok(resp) => resp,
                     Err(e) => {
                         // A connection that never opened did not reach Halo.
                         let reached = !e.is_connect();
-                        let retry = can_retry && (idempotent || !reached) && (e.is_timeout() || e.is_connect() || e.is_request() || e.is_body());
+                        let retry = can_retry
+                            && (idempotent || !reached)
+                            && (e.is_timeout() || e.is_connect() || e.is_request() || e.is_body());
                         let d = self.backoff(attempt);
-                        if retry && waited + d <= self.retry.max_total_wait {
+                        if retry && within(d, waited) {
                             tracing::info!(target: "halo", attempt, wait_ms = d.as_millis() as u64, error = %e, "retrying after a network error");
                             tokio::time::sleep(d).await;
                             waited += d;
@@ -168,8 +119,57 @@ impl Policy {
                             continue;
                         }
                         tracing::warn!(target: "halo", attempt, error = %e, "network error");
-                        return Err(Failure { error: FailureKind::Network(e), may_have_applied: reached && !idempotent });
+                        return Err(HaloError::Transport {
+                            operation: operation.into(),
+                            message: wire::describe(&e),
+                            may_have_applied: reached && !idempotent,
+                        });
                     }
+                };
+                let status = resp.status();
+                span.record("status", status.as_u16());
+                tracing::debug!(target: "halo", status = status.as_u16(), attempt, "answer");
+                let wait = match status {
+                    StatusCode::UNAUTHORIZED if !renewed && spare.is_some() => {
+                        self.renew(&token).await;
+                        renewed = true;
+                        Some(Duration::ZERO)
+                    }
+                    StatusCode::TOO_MANY_REQUESTS if can_retry => {
+                        Some(wire::retry_after(resp.headers()).unwrap_or_else(|| self.backoff(attempt)))
+                    }
+                    StatusCode::BAD_GATEWAY | StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT
+                        if can_retry && idempotent =>
+                    {
+                        Some(self.backoff(attempt))
+                    }
+                    _ => None,
+                };
+                if let Some(d) = wait.filter(|d| within(*d, waited) && *d <= self.retry.max_delay) {
+                    drop(resp);
+                    tracing::info!(target: "halo", status = status.as_u16(), attempt, wait_ms = d.as_millis() as u64, "retrying");
+                    tokio::time::sleep(d).await;
+                    waited += d;
+                    request = spare.expect("checked by can_retry / renew guard");
+                    continue;
+                }
+                let limit = self.max_response_bytes;
+                let body = wire::read_body(&mut resp, limit).await;
+                span.record("latency_ms", started.elapsed().as_millis() as u64);
+                match body {
+                    Ok(body) => return wire::judge(operation, status, resp.headers().clone(), body),
+                    Err(BodyError::CutOff(e)) if can_retry && idempotent => {
+                        let d = self.backoff(attempt);
+                        if within(d, waited) {
+                            tracing::warn!(target: "halo", attempt, error = %e, "the answer was cut off; repeating the request");
+                            tokio::time::sleep(d).await;
+                            waited += d;
+                            request = spare.expect("checked by can_retry");
+                            continue;
+                        }
+                        return Err(wire::body_error(operation, BodyError::CutOff(e), limit, false));
+                    }
+                    Err(e) => return Err(wire::body_error(operation, e, limit, !idempotent)),
                 }
             }
         }

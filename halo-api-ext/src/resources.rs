@@ -1,10 +1,27 @@
-//! The 23 resources integrations expose, each with list / get / upsert /
-//! delete: one table, the same facts as spec/resources.toml.
+//! The named actions of the resources integrations use, each a generated
+//! operation plus policy:
+//!
+//! | action | generated operation | adds |
+//! |---|---|---|
+//! | `list_tickets()` | `get_tickets` | paging, the list wrapper, typed filters |
+//! | `get_ticket(id)` | `get_tickets_by_id` | `id`; a blank record (id 0) is `NotFound`; typed options |
+//! | `upsert_tickets(records)` | `post_tickets` | one record or many; an object or an array answered |
+//! | `delete_ticket(id)` | `delete_tickets_by_id` | `id` |
+//!
+//! None of it is written here by hand: halo-api's build generates the table
+//! from spec/resources.toml and the generated code
+//! (`halo_api::__for_each_resource!`), and [`resources!`] below expands it.
+//! So the table follows the Cargo features: a resource whose operations were
+//! not generated has no named actions.
 
 use crate::client::HaloClient;
-use crate::error::HaloError;
-use crate::list::List;
-use halo_api::types;
+use crate::list::{AnyOperation, List, ListShape, Marker, Source};
+use futures::future::BoxFuture;
+use halo_api::{HaloError, Operation};
+use serde::de::{self, DeserializeOwned, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
+use std::fmt;
+use std::marker::PhantomData;
 
 /// One record or many, for `upsert_*`.
 #[derive(Debug, Clone)]
@@ -26,24 +43,136 @@ impl<T, const N: usize> From<[T; N]> for Records<T> {
     }
 }
 
-/// A resource as the table describes it (for the CLI and generic code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A named get: `halo.get_ticket(7).await?`, or with the operation's
+/// options first: `halo.get_ticket(7).includedetails(true).await?`.
+///
+/// It is `IntoFuture`, not a `Future`: for combinators that take futures
+/// (`try_join_all`), call `.into_future()`.
+#[must_use = "a get does nothing until it is awaited"]
+#[derive(Debug, Clone)]
+pub struct Get<'a, B, T> {
+    op: B,
+    extra: Vec<(String, String)>,
+    _t: Marker<'a, T>,
+}
+
+impl<'a, B, T> Get<'a, B, T> {
+    pub(crate) fn new(op: B) -> Self {
+        Self { op, extra: Vec::new(), _t: PhantomData }
+    }
+
+    /// A query parameter by Halo's name, for parameters Halo's document does
+    /// not list: the escape hatch. Prefer the typed methods.
+    pub fn filter(mut self, key: impl Into<String>, value: impl ToString) -> Self {
+        self.extra.push((key.into(), value.to_string()));
+        self
+    }
+
+    /// Sets something on the generated operation (what the typed options do).
+    pub fn map(mut self, f: impl FnOnce(B) -> B) -> Self {
+        self.op = f(self.op);
+        self
+    }
+
+    /// The record as the JSON Halo sent, every field kept.
+    pub fn as_json(self) -> Get<'a, B, Value> {
+        Get { op: self.op, extra: self.extra, _t: PhantomData }
+    }
+}
+
+impl<'a, B: Operation<'a> + Clone + Send + Sync + 'a, T> Get<'a, B, T> {
+    /// The same get with the operation's type erased.
+    pub fn erase(self) -> Get<'a, AnyOperation<'a>, T> {
+        Get { op: AnyOperation::new(self.op), extra: self.extra, _t: PhantomData }
+    }
+}
+
+impl<'a, B: Source<'a> + 'a, T: DeserializeOwned + Send + 'a> std::future::IntoFuture for Get<'a, B, T> {
+    type Output = Result<T, HaloError>;
+    type IntoFuture = BoxFuture<'a, Result<T, HaloError>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let operation = self.op.id();
+            let (client, mut request) = self.op.build()?;
+            if !self.extra.is_empty() {
+                request.url_mut().query_pairs_mut().extend_pairs(&self.extra);
+            }
+            let path = request.url().path().to_string();
+            let answer = client.exchange(request, operation).await?;
+            #[derive(serde::Deserialize)]
+            struct Peek {
+                id: Option<Value>,
+            }
+            if let Ok(Peek { id: Some(v) }) = serde_json::from_slice::<Peek>(&answer.body)
+                && v.as_f64() == Some(0.0)
+            {
+                return Err(HaloError::NotFound {
+                    what: format!("{operation}: {path} (Halo answered a blank record)"),
+                });
+            }
+            halo_api::wire::decode(operation, &answer.body)
+        })
+    }
+}
+
+/// Sends a generated POST and reads what Halo saved, whether it answers one
+/// object or an array.
+async fn saved<'a, B: Operation<'a> + 'a, T: DeserializeOwned>(op: B) -> Result<Vec<T>, HaloError> {
+    let answer = op.exchange().await?;
+    Ok(halo_api::wire::decode::<OneOrMany<T>>(B::ID, &answer.body)?.0)
+}
+
+/// As [`saved`], with the operation's JSON body replaced by `body` (the
+/// by-name upsert sends the caller's JSON exactly, unknown fields included).
+async fn saved_json<'a, B: Operation<'a> + 'a>(op: B, body: &[Value]) -> Result<Vec<Value>, HaloError> {
+    let (client, mut request) = op.build_request()?;
+    let bytes = serde_json::to_vec(body).map_err(|e| HaloError::InvalidRequest(format!("{}: body: {e}", B::ID)))?;
+    *request.body_mut() = Some(bytes.into());
+    let answer = client.exchange(request, B::ID).await?;
+    Ok(halo_api::wire::decode::<OneOrMany<Value>>(B::ID, &answer.body)?.0)
+}
+
+/// A resource of the table, for generic code and the CLI: its facts, and
+/// its actions by name with records as JSON.
+#[derive(Clone, Copy)]
 pub struct Resource {
     /// `tickets`, `kb_articles`...
     pub name: &'static str,
+    /// `ticket`, `kb_article`...
+    pub one: &'static str,
     /// `/Tickets`...
     pub path: &'static str,
     /// Where a wrapped list keeps its records.
     pub fields: &'static [&'static str],
+    actions: &'static Actions,
 }
 
-impl HaloClient {
-    /// Lists any resource of the table, records as `T` (e.g.
-    /// `serde_json::Value`): what the CLI and generic code use.
-    pub fn list_resource<T: serde::de::DeserializeOwned + Send + 'static>(&self, r: &'static Resource) -> List<T> {
-        List::new(self.clone(), r.path, r.fields, r.name)
+type Saved<'a> = BoxFuture<'a, Result<Vec<Value>, HaloError>>;
+
+struct Actions {
+    list: for<'a> fn(&'a HaloClient) -> List<'a, AnyOperation<'a>, Value>,
+    get: for<'a> fn(&'a HaloClient, i64) -> Get<'a, AnyOperation<'a>, Value>,
+    upsert: for<'a> fn(&'a HaloClient, &'a [Value]) -> Saved<'a>,
+    delete: for<'a> fn(&'a HaloClient, i64) -> BoxFuture<'a, Result<(), HaloError>>,
+}
+
+impl fmt::Debug for Resource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Resource")
+            .field("name", &self.name)
+            .field("path", &self.path)
+            .field("fields", &self.fields)
+            .finish_non_exhaustive()
     }
 }
+
+impl PartialEq for Resource {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+impl Eq for Resource {}
 
 impl Resource {
     /// By name: `tickets`, `kb_articles` or `kb-articles`.
@@ -51,60 +180,164 @@ impl Resource {
         let n = name.replace('-', "_");
         RESOURCES.iter().find(|r| r.name == n)
     }
+
+    /// The named list, records as JSON: `list_tickets().as_json()`.
+    pub fn list<'a>(&self, halo: &'a HaloClient) -> List<'a, AnyOperation<'a>, Value> {
+        (self.actions.list)(halo)
+    }
+
+    /// The named get, the record as JSON.
+    pub fn get<'a>(&self, halo: &'a HaloClient, id: i64) -> Get<'a, AnyOperation<'a>, Value> {
+        (self.actions.get)(halo, id)
+    }
+
+    /// The named upsert with records as JSON, sent exactly as given.
+    pub async fn upsert(&self, halo: &HaloClient, records: &[Value]) -> Result<Vec<Value>, HaloError> {
+        if records.is_empty() {
+            return Ok(Vec::new());
+        }
+        (self.actions.upsert)(halo, records).await
+    }
+
+    /// The named delete.
+    pub async fn delete(&self, halo: &HaloClient, id: i64) -> Result<(), HaloError> {
+        (self.actions.delete)(halo, id).await
+    }
 }
 
+/// Expands `halo_api::__for_each_resource!`'s table into the named actions.
 macro_rules! resources {
-    ($( $plural:ident / $one:ident : $path:literal, [$($field:literal),*], $Record:ident, $Item:ident,
-        $list:ident, $get:ident, $upsert:ident, $delete:ident; )*) => {
-        /// The resources, in the table's order.
-        pub const RESOURCES: &[Resource] = &[$(Resource { name: stringify!($plural), path: $path, fields: &[$($field),*] }),*];
+    ($(
+        $name:ident {
+            one: $one:ident,
+            path: $path:literal,
+            fields: [$($field:literal),*],
+            paged: $paged:literal,
+            alias: $Alias:ident,
+            item_alias: $ItemAlias:ident,
+            record: $Record:ident,
+            item: $Item:ident,
+            list: $list_op:ident $ListB:ident { $($lp:ident : $lt:ty),* },
+            get: $get_op:ident $GetB:ident { $($gp:ident : $gt:ty),* },
+            upsert: $post_op:ident $PostB:ident,
+            delete: $delete_op:ident $DeleteB:ident,
+            names: $list:ident $get:ident $upsert:ident $delete:ident,
+        }
+    )*) => {
+        /// The resources of the table this build has, in the table's order.
+        pub const RESOURCES: &[Resource] = &[$(
+            Resource {
+                name: stringify!($name),
+                one: stringify!($one),
+                path: $path,
+                fields: &[$($field),*],
+                actions: &Actions { list: by_name::$name::list, get: by_name::$name::get, upsert: by_name::$name::upsert, delete: by_name::$name::delete },
+            }
+        ),*];
+
+        /// Halo's records, by the names integrations use.
+        pub mod aliases {
+            $(
+                #[doc = concat!("A ", stringify!($one), " (", $path, "): `halo_api::types::", stringify!($Record), "`.")]
+                pub type $Alias = halo_api::types::$Record;
+                #[doc = concat!("A ", stringify!($one), " as ", $path, " lists it: `halo_api::types::", stringify!($Item), "`.")]
+                pub type $ItemAlias = halo_api::types::$Item;
+            )*
+        }
 
         impl HaloClient {$(
-            #[doc = concat!("Lists ", stringify!($plural), " (GET ", $path, "), page by page on demand.")]
-            pub fn $list(&self) -> List<types::$Item> {
-                List::new(self.clone(), $path, &[$($field),*], stringify!($list))
+            #[doc = concat!("Lists ", stringify!($name), ": GET ", $path, " (`", stringify!($list_op), "`), page by page on demand. ",
+                "Its filters are the operation's query parameters, typed: `.", stringify!($list), "().search(\"acme\")`.")]
+            pub fn $list(&self) -> List<'_, halo_api::builder::$ListB<'_>, halo_api::types::$Item> {
+                const SHAPE: ListShape = ListShape { fields: &[$($field),*], paged: $paged };
+                List::new(SHAPE, self.raw().$list_op())
             }
 
-            #[doc = concat!("One ", stringify!($one), " by id (GET ", $path, "/{id}).")]
-            pub async fn $get(&self, id: i64) -> Result<types::$Record, HaloError> {
-                self.get($path, id, &[], stringify!($get)).await
+            #[doc = concat!("One ", stringify!($one), " by id: GET ", $path, "/{id} (`", stringify!($get_op), "`). ",
+                "Await it, or set the operation's options first.")]
+            pub fn $get(&self, id: i64) -> Get<'_, halo_api::builder::$GetB<'_>, halo_api::types::$Record> {
+                Get::new(self.raw().$get_op().id(id))
             }
 
-            #[doc = concat!("Creates or updates ", stringify!($plural), " (POST ", $path, "; an `id` means update): what Halo saved.")]
-            pub async fn $upsert(&self, records: impl Into<Records<types::$Record>>) -> Result<Vec<types::$Record>, HaloError> {
-                self.upsert($path, &records.into().0, stringify!($upsert)).await
+            #[doc = concat!("Creates or updates ", stringify!($name), ": POST ", $path, " (`", stringify!($post_op), "`); ",
+                "an `id` means update. Answers what Halo saved.")]
+            pub async fn $upsert(
+                &self,
+                records: impl Into<Records<halo_api::types::$Record>>,
+            ) -> Result<Vec<halo_api::types::$Record>, HaloError> {
+                let records = records.into().0;
+                if records.is_empty() {
+                    return Ok(Vec::new());
+                }
+                saved(self.raw().$post_op().body(records)).await
             }
 
-            #[doc = concat!("Deletes one ", stringify!($one), " (DELETE ", $path, "/{id}).")]
+            #[doc = concat!("Deletes one ", stringify!($one), ": DELETE ", $path, "/{id} (`", stringify!($delete_op), "`).")]
             pub async fn $delete(&self, id: i64) -> Result<(), HaloError> {
-                self.delete($path, id, stringify!($delete)).await
+                self.raw().$delete_op().id(id).send().await.map(|_| ())
+            }
+        )*}
+
+        $(
+            impl<'a, T> List<'a, halo_api::builder::$ListB<'a>, T> {$(
+                #[doc = concat!("Halo's `", stringify!($lp), "` query parameter (`", stringify!($lt), "`).")]
+                pub fn $lp<V: ::std::convert::TryInto<$lt>>(self, value: V) -> Self {
+                    self.map(move |op| op.$lp(value))
+                }
+            )*}
+
+            impl<'a, T> Get<'a, halo_api::builder::$GetB<'a>, T> {$(
+                #[doc = concat!("Halo's `", stringify!($gp), "` query parameter (`", stringify!($gt), "`).")]
+                pub fn $gp<V: ::std::convert::TryInto<$gt>>(self, value: V) -> Self {
+                    self.map(move |op| op.$gp(value))
+                }
+            )*}
+        )*
+
+        mod by_name {$(
+            pub mod $name {
+                use super::super::*;
+                pub fn list(h: &HaloClient) -> List<'_, AnyOperation<'_>, Value> {
+                    h.$list().as_json().erase()
+                }
+                pub fn get(h: &HaloClient, id: i64) -> Get<'_, AnyOperation<'_>, Value> {
+                    h.$get(id).as_json().erase()
+                }
+                pub fn upsert<'a>(h: &'a HaloClient, records: &'a [Value]) -> BoxFuture<'a, Result<Vec<Value>, HaloError>> {
+                    Box::pin(saved_json(h.raw().$post_op().body(Vec::<halo_api::types::$Record>::new()), records))
+                }
+                pub fn delete(h: &HaloClient, id: i64) -> BoxFuture<'_, Result<(), HaloError>> {
+                    Box::pin(h.$delete(id))
+                }
             }
         )*}
     };
 }
 
-resources! {
-    actions/action: "/Actions", ["actions"], Actions, Actions, list_actions, get_action, upsert_actions, delete_action;
-    agents/agent: "/Agent", ["results", "agents"], Uname, UnameList, list_agents, get_agent, upsert_agents, delete_agent;
-    appointments/appointment: "/Appointment", ["appointments"], Appointment, AppointmentList, list_appointments, get_appointment, upsert_appointments, delete_appointment;
-    assets/asset: "/Asset", ["assets"], Device, DeviceList, list_assets, get_asset, upsert_assets, delete_asset;
-    attachments/attachment: "/Attachment", ["attachments"], Attachment, AttachmentList, list_attachments, get_attachment, upsert_attachments, delete_attachment;
-    clients/client: "/Client", ["clients"], Area, AreaList, list_clients, get_client, upsert_clients, delete_client;
-    contracts/contract: "/ClientContract", ["contracts"], ContractHeader, ContractHeaderList, list_contracts, get_contract, upsert_contracts, delete_contract;
-    invoices/invoice: "/Invoice", ["invoices"], InvoiceHeader, InvoiceHeader, list_invoices, get_invoice, upsert_invoices, delete_invoice;
-    items/item: "/Item", ["items"], Item, Item, list_items, get_item, upsert_items, delete_item;
-    kb_articles/kb_article: "/KBArticle", ["articles"], KbEntry, KbEntryList, list_kb_articles, get_kb_article, upsert_kb_articles, delete_kb_article;
-    opportunities/opportunity: "/Opportunities", ["tickets", "opportunities"], Faults, FaultsList, list_opportunities, get_opportunity, upsert_opportunities, delete_opportunity;
-    organisations/organisation: "/Organisation", ["organisations"], Organisation, Organisation, list_organisations, get_organisation, upsert_organisations, delete_organisation;
-    projects/project: "/Projects", ["tickets", "projects"], Faults, FaultsList, list_projects, get_project, upsert_projects, delete_project;
-    quotes/quote: "/Quotation", ["quotes", "quotations"], QuotationHeader, QuotationHeader, list_quotes, get_quote, upsert_quotes, delete_quote;
-    reports/report: "/Report", ["reports"], AnalyzerProfile, AnalyzerProfileList, list_reports, get_report, upsert_reports, delete_report;
-    sites/site: "/Site", ["sites"], Site, SiteList, list_sites, get_site, upsert_sites, delete_site;
-    statuses/status: "/Status", [], TStatus, TStatus, list_statuses, get_status, upsert_statuses, delete_status;
-    suppliers/supplier: "/Supplier", ["suppliers"], Company, Company, list_suppliers, get_supplier, upsert_suppliers, delete_supplier;
-    teams/team: "/Team", ["teams"], SectionDetail, SectionDetailList, list_teams, get_team, upsert_teams, delete_team;
-    tickets/ticket: "/Tickets", ["tickets"], Faults, FaultsList, list_tickets, get_ticket, upsert_tickets, delete_ticket;
-    users/user: "/Users", ["users"], Users, UsersList, list_users, get_user, upsert_users, delete_user;
-    top_levels/top_level: "/TopLevel", ["tree", "toplevels"], Tree, TreeList, list_top_levels, get_top_level, upsert_top_levels, delete_top_level;
-    ticket_types/ticket_type: "/TicketType", [], RequestType, RequestTypeList, list_ticket_types, get_ticket_type, upsert_ticket_types, delete_ticket_type;
+halo_api::__for_each_resource!(resources);
+
+/// One record or an array of them, as Halo answers a POST.
+pub(crate) struct OneOrMany<T>(pub Vec<T>);
+
+impl<'de, T: DeserializeOwned> de::Deserialize<'de> for OneOrMany<T> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(PhantomData<T>);
+        impl<'de, T: DeserializeOwned> Visitor<'de> for V<T> {
+            type Value = OneOrMany<T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a record or an array of records")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some(r) = seq.next_element()? {
+                    out.push(r);
+                }
+                Ok(OneOrMany(out))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                T::deserialize(de::value::MapAccessDeserializer::new(map)).map(|r| OneOrMany(vec![r]))
+            }
+        }
+        d.deserialize_any(V(PhantomData))
+    }
 }

@@ -7,7 +7,7 @@
 //! returns a builder: set what you need, then `.send().await`.
 //!
 //! ```no_run
-//! # async fn f() -> Result<(), halo_api::Error> {
+//! # async fn f() -> Result<(), halo_api::HaloError> {
 //! let client = halo_api::Client::new("https://example.halopsa.com/api", halo_api::Inner::default());
 //! let page = client.get_tickets().client_id(12).page_size(50).pageinate(true).send().await?;
 //! for t in page.into_inner().tickets.unwrap_or_default() {
@@ -16,18 +16,32 @@
 //! # Ok(()) }
 //! ```
 //!
+//! Every operation answers `Result<ResponseValue<T>, HaloError>`: one error
+//! type for all of halo-rs (halo-api-ext answers the same one). A status that
+//! is not a success is an error naming the operation, with the status and at
+//! most [`EXCERPT_BYTES`] of the body.
+//!
 //! This crate has no policy: no auth, no retries, no rate limits. Those live
 //! in `halo-api-ext`, which plugs into every operation through the
-//! [`Transport`] seam. Which operations are compiled is chosen with Cargo
+//! [`Transport`] seam: each operation builds its request
+//! ([`Operation::build_request`]) and hands it to [`Client::exchange`]. With no
+//! transport, a request is sent once and its answer read up to
+//! [`wire::DEFAULT_MAX_RESPONSE_BYTES`]. Which operations are compiled is chosen with Cargo
 //! features: `full` (the whole API), `core` (the 23 resources integrations
 //! use), or one resource at a time (`tickets`, `clients`, ...).
 
 pub mod codec;
+pub mod error;
+mod operation;
 mod seam;
 #[doc(hidden)]
 pub mod support;
+pub mod wire;
 
+pub use error::{EXCERPT_BYTES, HaloError};
+pub use operation::Operation;
 pub use seam::{BoxFuture, Inner, Transport};
+pub use wire::Answer;
 
 /// The generated code (progenitor, then halo-api's build post-pass).
 #[allow(clippy::all, clippy::pedantic, unused_imports, unused_mut, rustdoc::all, missing_docs)]

@@ -1,39 +1,32 @@
 //! The seam between the generated client and a policy layer.
 //!
-//! progenitor calls `ClientHooks::pre` and `ClientHooks::exec` around every
-//! request of every operation. halo-api implements them once, here, by
-//! handing the request to the [`Transport`] held in the client's [`Inner`]:
-//! halo-api-ext's transport adds the bearer token, rate limiting and retries.
-//! With no transport (the default), requests go straight to reqwest.
+//! Every generated operation builds its request (`Operation::build_request`)
+//! and hands it to [`Client::exchange`](crate::Client::exchange), which
+//! gives it to the [`Transport`] held in the client's [`Inner`]: halo-api-ext's
+//! transport adds the bearer token, rate limiting and retries, and reads the
+//! answer inside its retry loop. With no transport (the default), the request
+//! goes straight to reqwest, once, and the answer is read up to
+//! [`DEFAULT_MAX_RESPONSE_BYTES`](crate::wire::DEFAULT_MAX_RESPONSE_BYTES).
 
-use crate::generated::{Client, ClientInfo};
-use progenitor_client::{ClientHooks, Error, OperationInfo};
+use crate::HaloError;
+use crate::generated::{Client, ClientInfo as _};
+use crate::wire::{Answer, DEFAULT_MAX_RESPONSE_BYTES};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
-/// What every generated operation goes through.
+/// What every request of every operation goes through.
 pub trait Transport: Send + Sync + 'static {
-    /// Runs before the request is sent, e.g. to add the Authorization header.
-    /// An `Err` stops the operation with `Error::Custom(message)`.
-    fn prepare<'a>(
-        &'a self,
-        request: &'a mut reqwest::Request,
-        operation: &'static str,
-    ) -> BoxFuture<'a, Result<(), String>> {
-        let _ = (request, operation);
-        Box::pin(async { Ok(()) })
-    }
-
-    /// Sends the request and answers the response the operation decodes.
-    fn execute<'a>(
+    /// Sends `request` and answers the whole answer of a success, or the
+    /// error it ended with. `operation` names it in spans, logs and errors.
+    fn exchange<'a>(
         &'a self,
         client: &'a reqwest::Client,
         request: reqwest::Request,
         operation: &'static str,
-    ) -> BoxFuture<'a, reqwest::Result<reqwest::Response>>;
+    ) -> BoxFuture<'a, Result<Answer, HaloError>>;
 }
 
 /// The client's inner value: an optional [`Transport`]. Cheap to clone.
@@ -64,18 +57,15 @@ impl std::fmt::Debug for Inner {
     }
 }
 
-impl ClientHooks<Inner> for Client {
-    async fn pre<E>(&self, request: &mut reqwest::Request, info: &OperationInfo) -> Result<(), Error<E>> {
+impl Client {
+    /// Sends a request under this client's [`Transport`]: what every
+    /// generated operation does once its request is built. For requests no
+    /// operation describes (halo-api-ext's generic `request()` and multipart
+    /// upload use it), with the same guarantees.
+    pub async fn exchange(&self, request: reqwest::Request, operation: &'static str) -> Result<Answer, HaloError> {
         match &self.inner().transport {
-            Some(t) => t.prepare(request, info.operation_id).await.map_err(Error::Custom),
-            None => Ok(()),
-        }
-    }
-
-    async fn exec(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
-        match &self.inner().transport {
-            Some(t) => t.execute(self.client(), request, info.operation_id).await,
-            None => self.client().execute(request).await,
+            Some(t) => t.exchange(self.client(), request, operation).await,
+            None => crate::wire::exchange_plain(self.client(), request, operation, DEFAULT_MAX_RESPONSE_BYTES).await,
         }
     }
 }

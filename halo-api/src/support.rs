@@ -1,8 +1,11 @@
 //! Helpers the generated operation builders call (see
-//! halo-api/codegen/src/postprocess.rs). They replace, per parameter, a
-//! closure in each setter and a `?` in each `send`, and the async part of
-//! every `send`: the same behaviour with far less for the compiler to check
-//! on Halo's 1,324 operations and ~4,500 parameters.
+//! halo-api/codegen/src/postprocess/). They replace, per parameter, a
+//! closure in each setter and a `?` in each request builder, and the async
+//! part of every `send`: the same behaviour with far less for the compiler
+//! to check on Halo's 1,324 operations and ~4,500 parameters.
+
+use crate::HaloError;
+use progenitor_client::ResponseValue;
 
 /// A setter's conversion: any failure becomes the given message.
 #[inline]
@@ -10,8 +13,9 @@ pub fn conversion<T, E>(result: Result<T, E>, message: &'static str) -> Result<T
     result.map_err(|_| message.to_string())
 }
 
-/// Takes a parameter's value in `send`; the first conversion error is kept
-/// in `invalid` and the operation then fails with `Error::InvalidRequest`.
+/// Takes a parameter's value when the request is built; the first
+/// conversion error is kept in `invalid` and the operation then fails with
+/// `InvalidRequest`.
 #[inline]
 pub fn take<T: Default>(value: Result<T, String>, invalid: &mut Option<String>) -> T {
     match value {
@@ -23,47 +27,41 @@ pub fn take<T: Default>(value: Result<T, String>, invalid: &mut Option<String>) 
     }
 }
 
-/// A request an operation builder made, or why it could not make one.
+/// A request a builder made, as progenitor's code makes it.
 pub type Prepared<'a> = Result<(&'a crate::Client, reqwest::Request), progenitor_client::Error<()>>;
 
-/// What every operation's `send` did after building its request: the
-/// client's hooks (the [`crate::Transport`] seam), then the answer: a 200 is
-/// decoded as `T`, anything else is `UnexpectedResponse`. One generic async
-/// function instead of one coroutine per operation.
+/// A built request, or why it could not be built, naming the operation.
+pub fn prepared<'a>(
+    prepared: Prepared<'a>,
+    operation: &'static str,
+) -> Result<(&'a crate::Client, reqwest::Request), HaloError> {
+    prepared.map_err(|e| match e {
+        progenitor_client::Error::InvalidRequest(m) => HaloError::InvalidRequest(format!("{operation}: {m}")),
+        e => HaloError::InvalidRequest(format!("{operation}: {e}")),
+    })
+}
+
+/// What every operation's `send` does with its built request: the client's
+/// exchange (the [`crate::Transport`] seam), then a success decoded as `T`.
+/// One generic async function instead of one coroutine per operation.
 pub async fn exchange_decoded<T: serde::de::DeserializeOwned>(
-    prepared: Prepared<'_>,
-    operation_id: &'static str,
-) -> Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<()>> {
-    let response = exchange(prepared, operation_id).await?;
-    match response.status().as_u16() {
-        200 => progenitor_client::ResponseValue::from_response(response).await,
-        _ => Err(progenitor_client::Error::UnexpectedResponse(response)),
-    }
+    built: Result<(&crate::Client, reqwest::Request), HaloError>,
+    operation: &'static str,
+) -> Result<ResponseValue<T>, HaloError> {
+    let (client, request) = built?;
+    let answer = client.exchange(request, operation).await?;
+    let value = crate::wire::decode(operation, &answer.body)?;
+    Ok(ResponseValue::new(value, answer.status, answer.headers))
 }
 
-/// As [`exchange_decoded`], for operations whose 200 has no body.
+/// As [`exchange_decoded`], for operations whose answer has no declared body.
 pub async fn exchange_empty(
-    prepared: Prepared<'_>,
-    operation_id: &'static str,
-) -> Result<progenitor_client::ResponseValue<()>, progenitor_client::Error<()>> {
-    let response = exchange(prepared, operation_id).await?;
-    match response.status().as_u16() {
-        200 => Ok(progenitor_client::ResponseValue::empty(response)),
-        _ => Err(progenitor_client::Error::UnexpectedResponse(response)),
-    }
-}
-
-async fn exchange(
-    prepared: Prepared<'_>,
-    operation_id: &'static str,
-) -> Result<reqwest::Response, progenitor_client::Error<()>> {
-    use progenitor_client::ClientHooks as _;
-    let (client, mut request) = prepared?;
-    let info = progenitor_client::OperationInfo { operation_id };
-    client.pre(&mut request, &info).await?;
-    let result = client.exec(request, &info).await;
-    client.post(&result, &info).await?;
-    Ok(result?)
+    built: Result<(&crate::Client, reqwest::Request), HaloError>,
+    operation: &'static str,
+) -> Result<ResponseValue<()>, HaloError> {
+    let (client, request) = built?;
+    let answer = client.exchange(request, operation).await?;
+    Ok(ResponseValue::new((), answer.status, answer.headers))
 }
 
 #[cfg(test)]
@@ -81,5 +79,12 @@ mod tests {
             conversion::<i32, ()>(Err(()), "conversion to `i32` for agent_id failed"),
             Err("conversion to `i32` for agent_id failed".to_string())
         );
+    }
+
+    #[test]
+    fn a_request_that_cannot_be_built_names_the_operation() {
+        let e =
+            prepared(Err(progenitor_client::Error::InvalidRequest("bad id".into())), "get_tickets_by_id").unwrap_err();
+        assert_eq!(e.to_string(), "invalid request: get_tickets_by_id: bad id");
     }
 }

@@ -16,7 +16,8 @@ use std::time::{Duration, Instant};
 const CALLS: i64 = 1_000;
 
 async fn burst(halo: &halo_api_ext::HaloClient) {
-    let calls = (1..=CALLS).map(|id| halo.get_ticket(id));
+    // A named get is `IntoFuture`: `.into_future()` makes it a `Future` for combinators.
+    let calls = (1..=CALLS).map(|id| std::future::IntoFuture::into_future(halo.get_ticket(id)));
     let tickets = futures::future::try_join_all(calls).await.unwrap();
     assert_eq!(tickets.len() as i64, CALLS);
     assert_eq!(tickets[41].id, Some(42));

@@ -1,7 +1,8 @@
 //! Every generated operation, called once against a recording server on
-//! loopback: the method and path that reach the server, and the bearer
-//! token on each. Proves the whole surface goes through the same auth and
-//! policy, not only the named actions.
+//! loopback: the method and path that reach the server, the bearer token,
+//! `accept`/`content-type` where progenitor sets them, and progenitor's
+//! `api-version` header, on each. Proves the whole surface goes through the
+//! same auth and policy, not only the named actions.
 
 mod common;
 use common::scripted::{Scripted, ok};
@@ -38,6 +39,21 @@ async fn every_operation_reaches_the_server_with_its_method_and_path() {
                 let path = seen.path.split('?').next().unwrap();
                 if seen.method != op.method || path != op.path {
                     failures.push(format!("{} {}: server saw {} {}", op.method, op.path, seen.method, seen.path));
+                }
+                let header = |name: &str| seen.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+                if header("authorization") != Some("Bearer tok") {
+                    failures.push(format!("{} {}: authorization {:?}", op.method, op.path, header("authorization")));
+                }
+                if header("api-version") != Some("v2") {
+                    failures.push(format!("{} {}: api-version {:?}", op.method, op.path, header("api-version")));
+                }
+                if !seen.body.is_empty() && header("content-type") != Some("application/json") {
+                    failures.push(format!(
+                        "{} {}: a body with content-type {:?}",
+                        op.method,
+                        op.path,
+                        header("content-type")
+                    ));
                 }
             }
             None => {

@@ -124,9 +124,9 @@ async fn an_html_page_with_200_is_a_decode_error() {
     let s = Scripted::start(vec![html(200), html(200)]).await;
     let halo = client(&s, 3);
     let err = halo.get_ticket(1).await.unwrap_err();
-    assert!(matches!(&err, HaloError::Decode { operation, .. } if operation == "get_ticket"), "{err:?}");
+    assert!(matches!(&err, HaloError::Decode { operation, .. } if operation == "get_tickets_by_id"), "{err:?}");
     let err = halo.list_tickets().page(1).await.unwrap_err();
-    assert!(matches!(&err, HaloError::Decode { operation, .. } if operation == "list_tickets"), "{err:?}");
+    assert!(matches!(&err, HaloError::Decode { operation, .. } if operation == "get_tickets"), "{err:?}");
     assert_eq!(s.seen().len(), 2, "a decode error is not repeated");
 }
 
@@ -196,4 +196,67 @@ async fn a_503_html_page_on_get_is_repeated_and_on_post_is_not() {
     let err = client(&s, 3).upsert_tickets(ticket()).await.unwrap_err();
     assert!(matches!(err, HaloError::Api { status: 503, .. }), "{err:?}");
     assert_eq!(s.seen().len(), 1);
+}
+
+// The same servers through generated operations (`halo.raw()`): one request
+// path, so the same outcome as the named actions above.
+
+#[tokio::test]
+async fn a_raw_get_cut_off_mid_body_is_repeated_like_a_named_one() {
+    let s = Scripted::start(vec![cut_off(), ok(r#"{"id": 1, "summary": "whole"}"#)]).await;
+    let t = client(&s, 3).raw().get_tickets_by_id().id(1).send().await.unwrap().into_inner();
+    assert_eq!(t.summary.as_deref(), Some("whole"));
+    assert_eq!(s.seen().len(), 2);
+
+    let s = Scripted::start((0..5).map(|_| cut_off()).collect()).await;
+    let err = client(&s, 2).raw().get_tickets_by_id().id(1).send().await.unwrap_err();
+    assert!(matches!(err, HaloError::Transport { may_have_applied: false, .. }), "{err:?}");
+    assert_eq!(s.seen().len(), 2, "the cut-off repeats share the policy's attempts: 2, not 2 x 2");
+}
+
+#[tokio::test]
+async fn a_raw_post_cut_off_may_have_applied_and_is_sent_once() {
+    let s = Scripted::start(vec![cut_off(), ok(r#"{"id": 1}"#)]).await;
+    let err = client(&s, 5).raw().post_tickets().body(vec![ticket()]).send().await.unwrap_err();
+    assert!(matches!(err, HaloError::Transport { may_have_applied: true, .. }), "{err:?}");
+    assert_eq!(s.seen().len(), 1, "the POST reached the server once");
+}
+
+#[tokio::test]
+async fn a_raw_answer_past_max_response_bytes_is_response_too_large() {
+    // Endless: reading stops at the limit.
+    let s = Scripted::start(vec![Reply::Endless { chunk: vec![b' '; 64 * 1024], every: Duration::ZERO }]).await;
+    let mut c = config(&s, 1);
+    c.max_response_bytes = 4 << 20;
+    c.request_timeout = Duration::from_secs(30);
+    let start = Instant::now();
+    let err = HaloClient::new(c).unwrap().raw().get_status().send().await.unwrap_err();
+    assert!(
+        matches!(&err, HaloError::ResponseTooLarge { limit, operation } if *limit == 4 << 20 && operation == "get_status"),
+        "{err:?}"
+    );
+    assert!(start.elapsed() < Duration::from_secs(10), "{:?}", start.elapsed());
+
+    // Declared too long: refused before the body is read.
+    let s = Scripted::start(vec![Reply::Raw(
+        b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 999999999\r\n\r\n[".to_vec(),
+    )])
+    .await;
+    let mut c = config(&s, 1);
+    c.max_response_bytes = 1 << 20;
+    let err = HaloClient::new(c).unwrap().raw().get_status().send().await.unwrap_err();
+    assert!(matches!(err, HaloError::ResponseTooLarge { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_raw_operation_fails_with_the_same_error_type_and_question_mark_works() {
+    async fn statuses(halo: &HaloClient) -> Result<usize, HaloError> {
+        let page = halo.raw().get_status().send().await?;
+        Ok(page.into_inner().len())
+    }
+    let s = Scripted::start(vec![html(500)]).await;
+    let err = statuses(&client(&s, 3)).await.unwrap_err();
+    let HaloError::Api { operation, status: 500, body } = &err else { panic!("{err:?}") };
+    assert_eq!(operation, "get_status");
+    assert!(body.len() <= halo_api_ext::EXCERPT_BYTES + 8 && body.starts_with("<!DOCTYPE html>"), "{body}");
 }

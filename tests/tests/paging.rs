@@ -118,7 +118,8 @@ async fn the_stream_is_lazy() {
     token_mock(&server).await;
     let p1 = page(&server, "2", "1", json!({"record_count": 6, "tickets": tickets(1, 2)})).await;
     let p2 = page(&server, "2", "2", json!({"record_count": 6, "tickets": tickets(3, 2)})).await;
-    let mut s = Box::pin(client(&server).list_tickets().page_size(2).stream());
+    let halo = client(&server);
+    let mut s = halo.list_tickets().page_size(2).stream();
     assert_eq!(s.next().await.unwrap().unwrap().id, Some(1));
     assert_eq!(s.next().await.unwrap().unwrap().id, Some(2));
     p1.assert_calls_async(1).await;

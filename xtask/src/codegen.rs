@@ -72,13 +72,14 @@ fn lock_for(fetched: &Fetched, raw: &Value, patched: &Value, report: &Report) ->
 /// The patched document as written to disk: pretty JSON with a trailing
 /// newline, plus `info.x-halo-rs` saying what it was made from.
 ///
-/// `resources` carries the resource table (name and path) so that halo-api's
-/// build script can map its Cargo features to operations without reading
-/// anything outside its own crate.
+/// `resources` carries the resource table (name, singular, path, list
+/// fields) so that halo-api's build script can map its Cargo features to
+/// operations, and generate the table halo-api-ext's named actions are
+/// expanded from, without reading anything outside its own crate.
 pub fn render(mut doc: Value, fetched: &Fetched) -> Result<String> {
     let resources: Vec<Value> = crate::resources::load(&crate::resources_path())?
         .iter()
-        .map(|r| serde_json::json!({"feature": r.name, "path": r.path}))
+        .map(|r| serde_json::json!({"feature": r.name, "one": r.one, "path": r.path, "fields": r.fields}))
         .collect();
     doc["info"]["x-halo-rs"] = serde_json::json!({
         "generated-by": "cargo xtask codegen",

@@ -183,20 +183,21 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     let mut out = std::io::BufWriter::new(stdout.lock());
     match cli.command {
         Command::List { resource: r, query, page_size, max } => {
-            let mut list = halo.list_resource::<Value>(resource(&r)?).page_size(page_size);
+            let mut list = resource(&r)?.list(&halo).page_size(page_size);
             for (k, v) in pairs(&query)? {
                 list = list.filter(k, v);
             }
             if let Some(m) = max {
                 list = list.max(m);
             }
-            let mut stream = Box::pin(list.stream());
+            let mut stream = list.stream();
             while let Some(rec) = stream.next().await {
                 emit(&mut out, &rec?, false)?;
             }
         }
         Command::Get { resource: r, id, query } => {
-            let v: Value = halo.get(resource(&r)?.path, id, &pairs(&query)?, "get").await?;
+            let v =
+                pairs(&query)?.into_iter().fold(resource(&r)?.get(&halo, id), |get, (k, v)| get.filter(k, v)).await?;
             emit(&mut out, &v, true)?;
         }
         Command::Upsert { resource: r, file } => {
@@ -205,11 +206,11 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 o @ Value::Object(_) => vec![o],
                 _ => return Err(Failure::Usage("upsert takes a JSON object or an array of objects".into())),
             };
-            let saved: Vec<Value> = halo.upsert(resource(&r)?.path, &records, "upsert").await?;
+            let saved = resource(&r)?.upsert(&halo, &records).await?;
             emit(&mut out, &Value::Array(saved), true)?;
         }
         Command::Delete { resource: r, id } => {
-            halo.delete(resource(&r)?.path, id, "delete").await?;
+            resource(&r)?.delete(&halo, id).await?;
             emit(&mut out, &serde_json::json!({"deleted": id}), true)?;
         }
         Command::Report { sql } => {

@@ -15,6 +15,8 @@ pub struct Seen {
     pub path: String,
     pub at: Instant,
     pub body: String,
+    /// Header names lowercased, values as sent.
+    pub headers: Vec<(String, String)>,
 }
 
 pub enum Reply {
@@ -88,10 +90,16 @@ impl Scripted {
                     let method = first.next().unwrap_or("").to_string();
                     let path = first.next().unwrap_or("").to_string();
                     let body = String::from_utf8_lossy(&buf[head_end..]).to_string();
+                    let headers = head
+                        .lines()
+                        .skip(1)
+                        .filter_map(|l| l.split_once(':'))
+                        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+                        .collect();
                     let reply = if path.starts_with("/auth/token") {
                         Reply::Http(200, vec![], r#"{"access_token":"tok","expires_in":3600}"#.into())
                     } else {
-                        server.seen.lock().unwrap().push(Seen { method, path, at: Instant::now(), body });
+                        server.seen.lock().unwrap().push(Seen { method, path, at: Instant::now(), body, headers });
                         server.script.lock().unwrap().pop_front().unwrap_or(Reply::Http(
                             599,
                             vec![],
@@ -143,6 +151,7 @@ impl Scripted {
     }
 
     /// Requests received (token requests not counted).
+    #[allow(dead_code)]
     pub fn seen(&self) -> Vec<Seen> {
         self.seen.lock().unwrap().clone()
     }

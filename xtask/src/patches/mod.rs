@@ -20,6 +20,7 @@ pub mod binary_in_json;
 pub mod closed_integer_enums;
 pub mod closed_objects;
 pub mod csharp_parameter_types;
+pub mod date_filters;
 pub mod date_span;
 pub mod duplicate_parameters;
 pub mod multipart_operations;
@@ -92,6 +93,7 @@ pub const ALL: &[Patch] = &[
     multipart_operations::PATCH,
     operation_ids::PATCH,
     csharp_parameter_types::PATCH,
+    date_filters::PATCH,
     schemaless_parameters::PATCH,
     duplicate_parameters::PATCH,
     single_json_media_type::PATCH,

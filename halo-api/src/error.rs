@@ -1,4 +1,7 @@
-//! One error type for everything halo-api-ext does.
+//! One error type for all of halo-rs: every generated operation of halo-api
+//! answers it, and halo-api-ext's named actions, generic requests and
+//! config checks answer the same type (re-exported there as
+//! `halo_api_ext::HaloError`). Messages never carry a secret or a token.
 
 use std::time::Duration;
 
@@ -43,17 +46,19 @@ pub enum HaloError {
     #[error("Halo's answer to {operation} is longer than the {limit} bytes allowed (max_response_bytes)")]
     ResponseTooLarge { operation: String, limit: u64 },
 
-    /// The call itself was wrong (bad path, body that does not serialise...).
     /// A report preview ran and Halo reported an error in its SQL (`load_error`).
     #[error("Halo could not run the report: {0}")]
     Report(String),
 
+    /// The call itself was wrong (a parameter that does not convert, a bad
+    /// path, a body that does not serialise...); nothing was sent.
     #[error("invalid request: {0}")]
     InvalidRequest(String),
 }
 
 impl HaloError {
-    pub(crate) fn config(setting: &str, message: impl Into<String>) -> Self {
+    /// A [`HaloError::Config`] naming the setting to change.
+    pub fn config(setting: &str, message: impl Into<String>) -> Self {
         HaloError::Config { setting: setting.into(), message: message.into() }
     }
 

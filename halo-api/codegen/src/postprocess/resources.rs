@@ -1,0 +1,447 @@
+//! The resource table (spec/resources.toml, carried in the patched
+//! document's `info.x-halo-rs.resources`) as a macro, `__for_each_resource!`,
+//! that halo-api-ext expands into its named actions (`list_tickets`,
+//! `get_ticket`, `upsert_tickets`, `delete_ticket`), their typed filters and
+//! options, the type aliases and the table it exposes at run time. One
+//! source: nothing in halo-api-ext repeats a resource's facts.
+//!
+//! Each entry is read off the generated code, not guessed: the builders of
+//! `GET <path>`, `GET <path>/{id}`, `POST <path>` and `DELETE <path>/{id}`,
+//! the typed setters of the two GETs, the record type (what GET by id
+//! answers) and the list item type (what the list answer holds under its
+//! field, or its array). Only resources whose operations were generated
+//! (Cargo features) are in the table. A shape it does not know is an error.
+//!
+//! The action names (`list_<name>`, `get_<one>`, `upsert_<name>`,
+//! `delete_<one>`) are spelled here, from the table's `name` and `one`, so
+//! that halo-api-ext needs no identifier pasting.
+//!
+//! The setters given to halo-api-ext leave out what the named action sets
+//! itself: `pageinate`, `page_size` and `page_no` on lists, `id` on gets.
+
+use quote::{format_ident, quote};
+use serde_json::Value;
+use std::collections::HashMap;
+use syn::{Item, Type};
+
+pub struct Table {
+    pub item: Item,
+    pub count: usize,
+}
+
+/// Parameters the named list sets itself.
+const PAGING: &[&str] = &["pageinate", "page_size", "page_no"];
+
+struct Entry {
+    name: String,
+    one: String,
+    path: String,
+    fields: Vec<String>,
+}
+
+pub fn table(file: &syn::File, doc: &Value) -> Result<Table, String> {
+    let entries = entries(doc)?;
+    let builders = Builders::read(file)?;
+    let types = types_module(file);
+    let mut rows = Vec::new();
+    for e in &entries {
+        let op = |path: &str, method: &str| -> Option<String> {
+            doc.pointer(&format!("/paths/{}/{method}/operationId", path.replace('~', "~0").replace('/', "~1")))
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        };
+        let by_id = format!("{}/{{id}}", e.path);
+        let Some(list_op) = op(&e.path, "get") else { continue }; // not generated (features)
+        let why = |what: &str| format!("post-pass resources: `{}`: {what}", e.name);
+        let get_op = op(&by_id, "get").ok_or_else(|| why(&format!("no GET {by_id}")))?;
+        let post_op = op(&e.path, "post").ok_or_else(|| why(&format!("no POST {}", e.path)))?;
+        let delete_op = op(&by_id, "delete").ok_or_else(|| why(&format!("no DELETE {by_id}")))?;
+
+        let list = builders.get(&list_op).map_err(|m| why(&m))?;
+        let get = builders.get(&get_op).map_err(|m| why(&m))?;
+        let post = builders.get(&post_op).map_err(|m| why(&m))?;
+        let delete = builders.get(&delete_op).map_err(|m| why(&m))?;
+        if !get.setters.iter().any(|(n, _)| n == "id") || !delete.setters.iter().any(|(n, _)| n == "id") {
+            return Err(why("GET or DELETE by id has no `id` setter"));
+        }
+        if !post.setters.iter().any(|(n, _)| n == "body") {
+            return Err(why("POST has no `body` setter"));
+        }
+        let record = types_name(&get.answer).ok_or_else(|| why("GET by id does not answer a generated type"))?;
+        let item = list_item(&list.answer, &e.fields, &types).map_err(|m| why(&m))?;
+
+        let (name, one, path) = (format_ident!("{}", e.name), format_ident!("{}", e.one), &e.path);
+        let fields = &e.fields;
+        let alias = format_ident!("{}", pascal(&e.one));
+        let item_alias = format_ident!("{}ListItem", pascal(&e.one));
+        let record = format_ident!("{record}");
+        let item = format_ident!("{item}");
+        let ops = [&list, &get, &post, &delete].map(|b| format_ident!("{}", b.method));
+        let builder_types = [&list, &get, &post, &delete].map(|b| format_ident!("{}", b.ident));
+        let setters = |b: &Builder, skip: &[&str]| {
+            let s = b.setters.iter().filter(|(n, _)| !skip.contains(&n.as_str())).map(|(n, t)| {
+                let n = format_ident!("{n}");
+                let t = crate_path(t);
+                quote!(#n: #t)
+            });
+            quote!(#(#s),*)
+        };
+        let list_setters = setters(&list, PAGING);
+        let get_setters = setters(&get, &["id"]);
+        let paged = PAGING.iter().all(|p| list.setters.iter().any(|(n, _)| n == p));
+        let [list_op, get_op, post_op, delete_op] = &ops;
+        let [list_b, get_b, post_b, delete_b] = &builder_types;
+        let names = [
+            format!("list_{}", e.name),
+            format!("get_{}", e.one),
+            format!("upsert_{}", e.name),
+            format!("delete_{}", e.one),
+        ]
+        .map(|n| format_ident!("{n}"));
+        let [list_name, get_name, upsert_name, delete_name] = &names;
+        rows.push(quote! {
+            #name {
+                one: #one,
+                path: #path,
+                fields: [#(#fields),*],
+                paged: #paged,
+                alias: #alias,
+                item_alias: #item_alias,
+                record: #record,
+                item: #item,
+                list: #list_op #list_b { #list_setters },
+                get: #get_op #get_b { #get_setters },
+                upsert: #post_op #post_b,
+                delete: #delete_op #delete_b,
+                names: #list_name #get_name #upsert_name #delete_name,
+            }
+        });
+    }
+    let count = rows.len();
+    let item: Item = syn::parse2(quote! {
+        /// The resource table of spec/resources.toml, for the operations this
+        /// build generated: `__for_each_resource!(callback)` expands to
+        /// `callback! { entry* }`. halo-api-ext builds its named actions from it.
+        #[doc(hidden)]
+        #[macro_export]
+        macro_rules! __for_each_resource {
+            ($callback:ident) => {
+                $callback! { #(#rows)* }
+            };
+        }
+    })
+    .map_err(|e| format!("post-pass resources: the table does not parse: {e}"))?;
+    Ok(Table { item, count })
+}
+
+fn entries(doc: &Value) -> Result<Vec<Entry>, String> {
+    let table = doc
+        .pointer("/info/x-halo-rs/resources")
+        .and_then(Value::as_array)
+        .ok_or("post-pass resources: no info.x-halo-rs.resources in the patched document: run `cargo xtask codegen`")?;
+    table
+        .iter()
+        .map(|r| {
+            let s = |k: &str| {
+                r.get(k).and_then(Value::as_str).map(str::to_string).ok_or_else(|| {
+                    format!("post-pass resources: an entry of info.x-halo-rs.resources has no `{k}`: run `cargo xtask codegen`")
+                })
+            };
+            let fields = r.get("fields").and_then(Value::as_array).ok_or_else(|| {
+                "post-pass resources: an entry of info.x-halo-rs.resources has no `fields`: run `cargo xtask codegen`".to_string()
+            })?;
+            Ok(Entry {
+                name: s("feature")?,
+                one: s("one")?,
+                path: s("path")?,
+                fields: fields.iter().filter_map(Value::as_str).map(str::to_string).collect(),
+            })
+        })
+        .collect()
+}
+
+/// An operation builder as the generated code has it.
+#[derive(Clone)]
+struct Builder {
+    /// The `Client` method: `get_tickets`.
+    method: String,
+    /// The builder struct: `GetTickets`.
+    ident: String,
+    /// (name, type) of each `fn name<V>(self, value: V) where V: TryInto<type>`.
+    setters: Vec<(String, Type)>,
+    /// `T` of `send`'s `ResponseValue<T>`.
+    answer: Type,
+}
+
+struct Builders(HashMap<String, Result<Builder, String>>);
+
+impl Builders {
+    /// Every `Client` method that returns `builder::X<'_>`, with X's setters
+    /// and answer type.
+    fn read(file: &syn::File) -> Result<Self, String> {
+        // builder -> (setters, send's answer type)
+        type Read = (Vec<(String, Type)>, Option<Type>);
+        let mut by_builder: HashMap<String, Read> = HashMap::new();
+        for item in &file.items {
+            let Item::Mod(m) = item else { continue };
+            if m.ident != "builder" {
+                continue;
+            }
+            for item in m.content.iter().flat_map(|(_, i)| i) {
+                let Item::Impl(imp) = item else { continue };
+                if imp.trait_.is_some() {
+                    continue;
+                }
+                let Type::Path(p) = &*imp.self_ty else { continue };
+                let ident = p.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+                let entry = by_builder.entry(ident).or_default();
+                for f in imp.items.iter().filter_map(|i| match i {
+                    syn::ImplItem::Fn(f) => Some(f),
+                    _ => None,
+                }) {
+                    if f.sig.ident == "send" {
+                        entry.1 = send_answer(&f.sig.output);
+                    } else if let Some(t) = setter_type(f) {
+                        entry.0.push((f.sig.ident.to_string(), t));
+                    }
+                }
+            }
+        }
+        let mut out = HashMap::new();
+        for item in &file.items {
+            let Item::Impl(imp) = item else { continue };
+            let is_client = matches!(&*imp.self_ty, Type::Path(p) if p.path.is_ident("Client"));
+            if !is_client || imp.trait_.is_some() {
+                continue;
+            }
+            for f in imp.items.iter().filter_map(|i| match i {
+                syn::ImplItem::Fn(f) => Some(f),
+                _ => None,
+            }) {
+                let syn::ReturnType::Type(_, ty) = &f.sig.output else { continue };
+                let Type::Path(p) = &**ty else { continue };
+                let segs: Vec<_> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+                if segs.len() != 2 || segs[0] != "builder" {
+                    continue;
+                }
+                let method = f.sig.ident.to_string();
+                let built = match by_builder.get(&segs[1]) {
+                    Some((setters, Some(answer))) => Ok(Builder {
+                        method: method.clone(),
+                        ident: segs[1].clone(),
+                        setters: setters.clone(),
+                        answer: answer.clone(),
+                    }),
+                    Some((_, None)) => Err(format!("builder `{}` has no `send` of the known shape", segs[1])),
+                    None => Err(format!("no builder `{}`", segs[1])),
+                };
+                out.insert(method, built);
+            }
+        }
+        Ok(Builders(out))
+    }
+
+    fn get(&self, operation: &str) -> Result<Builder, String> {
+        self.0.get(operation).cloned().unwrap_or_else(|| Err(format!("no `Client::{operation}` in the generated code")))
+    }
+}
+
+/// `T` of `fn x<V>(mut self, value: V) -> Self where V: std::convert::TryInto<T>`.
+fn setter_type(f: &syn::ImplItemFn) -> Option<Type> {
+    let where_clause = f.sig.generics.where_clause.as_ref()?;
+    let [syn::WherePredicate::Type(pred)] = where_clause.predicates.iter().collect::<Vec<_>>()[..] else {
+        return None;
+    };
+    let [syn::TypeParamBound::Trait(bound)] = pred.bounds.iter().collect::<Vec<_>>()[..] else { return None };
+    let last = bound.path.segments.last()?;
+    if last.ident != "TryInto" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(a) = &last.arguments else { return None };
+    match a.args.first()? {
+        syn::GenericArgument::Type(t) => Some(t.clone()),
+        _ => None,
+    }
+}
+
+/// `T` of `-> impl Future<Output = Result<ResponseValue<T>, _>> + 'a` (the
+/// `send` the operations job wrote).
+fn send_answer(output: &syn::ReturnType) -> Option<Type> {
+    let syn::ReturnType::Type(_, ty) = output else { return None };
+    let Type::ImplTrait(t) = &**ty else { return None };
+    let generic = |ty: &Type, name: &str| -> Option<Type> {
+        let Type::Path(p) = ty else { return None };
+        let last = p.path.segments.last()?;
+        if last.ident != name {
+            return None;
+        }
+        let syn::PathArguments::AngleBracketed(a) = &last.arguments else { return None };
+        match a.args.first()? {
+            syn::GenericArgument::Type(t) => Some(t.clone()),
+            _ => None,
+        }
+    };
+    for b in &t.bounds {
+        let syn::TypeParamBound::Trait(tr) = b else { continue };
+        let syn::PathArguments::AngleBracketed(a) = &tr.path.segments.last()?.arguments else { continue };
+        for arg in &a.args {
+            if let syn::GenericArgument::AssocType(at) = arg
+                && at.ident == "Output"
+            {
+                return generic(&at.ty, "Result").and_then(|r| generic(&r, "ResponseValue"));
+            }
+        }
+    }
+    None
+}
+
+/// `X` of `types::X` (as the builders name it) or of a bare `X` that is a
+/// generated type (as `types` itself names it).
+fn types_name(ty: &Type) -> Option<String> {
+    let Type::Path(p) = ty else { return None };
+    let segs: Vec<_> = p.path.segments.iter().collect();
+    match segs[..] {
+        [t, x] if t.ident == "types" && x.arguments.is_empty() => Some(x.ident.to_string()),
+        [x] if x.arguments.is_empty() && x.ident.to_string().starts_with(char::is_uppercase) && x.ident != "String" => {
+            Some(x.ident.to_string())
+        }
+        _ => None,
+    }
+}
+
+/// `X` of `Vec<types::X>` or `Option<Vec<types::X>>`, any path to Vec/Option.
+fn vec_of(ty: &Type) -> Option<String> {
+    let Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    let syn::PathArguments::AngleBracketed(a) = &last.arguments else { return None };
+    let syn::GenericArgument::Type(inner) = a.args.first()? else { return None };
+    match last.ident.to_string().as_str() {
+        "Vec" => types_name(inner),
+        "Option" => vec_of(inner),
+        _ => None,
+    }
+}
+
+fn types_module(file: &syn::File) -> HashMap<String, Item> {
+    let mut out = HashMap::new();
+    for item in &file.items {
+        let Item::Mod(m) = item else { continue };
+        if m.ident != "types" {
+            continue;
+        }
+        for item in m.content.iter().flat_map(|(_, i)| i) {
+            match item {
+                Item::Struct(s) => out.insert(s.ident.to_string(), item.clone()),
+                Item::Enum(e) => out.insert(e.ident.to_string(), item.clone()),
+                _ => None,
+            };
+        }
+    }
+    out
+}
+
+/// The record type a list answer holds: `Vec<types::X>` (bare), a wrapper
+/// struct's field named in the table (wrapped), or the array variant of an
+/// untagged enum of the two (either).
+fn list_item(answer: &Type, fields: &[String], types: &HashMap<String, Item>) -> Result<String, String> {
+    if let Some(x) = vec_of(answer) {
+        return Ok(x);
+    }
+    let name = types_name(answer).ok_or("the list answers neither an array nor a generated type")?;
+    match types.get(&name) {
+        Some(Item::Struct(s)) => {
+            let syn::Fields::Named(named) = &s.fields else { return Err(format!("`{name}` has no named fields")) };
+            named
+                .named
+                .iter()
+                .find(|f| f.ident.as_ref().is_some_and(|i| fields.iter().any(|w| i == w)))
+                .and_then(|f| vec_of(&f.ty))
+                .ok_or_else(|| format!("the list wrapper `{name}` has no array field named {fields:?}"))
+        }
+        Some(Item::Enum(e)) => {
+            let mut arrays = e.variants.iter().filter_map(|v| match &v.fields {
+                syn::Fields::Unnamed(u) if u.unnamed.len() == 1 => vec_of(&u.unnamed[0].ty),
+                _ => None,
+            });
+            let x = arrays.next().ok_or_else(|| format!("the list answer `{name}` has no array variant"))?;
+            let view = e.variants.iter().find_map(|v| match &v.fields {
+                syn::Fields::Unnamed(u) if u.unnamed.len() == 1 => types_name(&u.unnamed[0].ty),
+                _ => None,
+            });
+            // The wrapper variant must hold the same item type.
+            if let Some(view) = view {
+                let inner = list_item(&syn::parse_str(&format!("types::{view}")).expect("a path"), fields, types)?;
+                if inner != x {
+                    return Err(format!("the list answer `{name}` holds `{x}` bare but `{inner}` wrapped"));
+                }
+            }
+            Ok(x)
+        }
+        _ => Err(format!("the list answer `{name}` is not in `types`")),
+    }
+}
+
+/// `types::X` -> `$crate::types::X`; anything else as it is (std paths,
+/// primitives). Types are emitted into a macro other crates expand.
+fn crate_path(ty: &Type) -> proc_macro2::TokenStream {
+    match types_name(ty) {
+        Some(x) => {
+            let x = format_ident!("{x}");
+            quote!($crate::types::#x)
+        }
+        None => quote!(#ty),
+    }
+}
+
+/// `kb_article` -> `KbArticle`.
+fn pascal(snake: &str) -> String {
+    snake
+        .split('_')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next().map(|f| f.to_uppercase().chain(c).collect::<String>()).unwrap_or_default()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_item_types() {
+        assert_eq!(pascal("kb_article"), "KbArticle");
+        let mut types = HashMap::new();
+        types.insert(
+            "FaultsView".to_string(),
+            syn::parse_quote! { pub struct FaultsView { pub record_count: Option<i32>, pub tickets: ::std::option::Option<::std::vec::Vec<FaultsList>> } },
+        );
+        types.insert(
+            "GetAgentResponse".to_string(),
+            syn::parse_quote! { pub enum GetAgentResponse { Variant0(FaultsView), Variant1(::std::vec::Vec<FaultsList>) } },
+        );
+        let t = |s: &str| -> Type { syn::parse_str(s).unwrap() };
+        let f = vec!["tickets".to_string()];
+        assert_eq!(list_item(&t("types::FaultsView"), &f, &types).unwrap(), "FaultsList");
+        assert_eq!(list_item(&t("::std::vec::Vec<types::TStatus>"), &f, &types).unwrap(), "TStatus");
+        assert_eq!(list_item(&t("types::GetAgentResponse"), &f, &types).unwrap(), "FaultsList");
+        assert!(list_item(&t("types::FaultsView"), &["rows".into()], &types).unwrap_err().contains("no array field"));
+        assert!(list_item(&t("()"), &f, &types).is_err());
+    }
+
+    #[test]
+    fn setter_and_answer_types_are_read_off_the_builders() {
+        let f: syn::ImplItemFn = syn::parse_quote! {
+            pub fn client_id<V>(mut self, value: V) -> Self where V: std::convert::TryInto<i32> { self }
+        };
+        let t = setter_type(&f).unwrap();
+        assert_eq!(quote!(#t).to_string(), "i32");
+        let out: syn::ReturnType = syn::parse_quote!(
+            -> impl ::std::future::Future<Output = Result<ResponseValue<types::Faults>, crate::HaloError>> + 'a
+        );
+        let a = send_answer(&out).unwrap();
+        assert_eq!(types_name(&a).as_deref(), Some("Faults"));
+        let p = crate_path(&a);
+        assert_eq!(p.to_string(), "$ crate :: types :: Faults");
+    }
+}

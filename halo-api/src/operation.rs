@@ -1,0 +1,35 @@
+//! [`Operation`]: what every generated operation builder is, besides its
+//! setters and `send`.
+//!
+//! halo-api's build step gives each builder (`client.get_tickets()`,
+//! `client.post_tickets()`, ...) this trait: its name and a plain function
+//! that builds its request. `send` is that request through
+//! [`Client::exchange`](crate::Client::exchange) and the answer decoded as the
+//! document declares it. Code that wants the request with other handling
+//! (halo-api-ext's paging, which decodes pages itself) uses the trait.
+
+use crate::{Client, HaloError};
+
+/// A generated operation, ready to build its request.
+pub trait Operation<'a>: Sized {
+    /// The operation's name, e.g. `get_tickets_by_id`: the one name used in
+    /// spans, logs and errors.
+    const ID: &'static str;
+
+    /// Checks the parameters and builds the request: method, URL with path
+    /// and query parameters, headers, JSON body. Nothing is sent.
+    fn build_request(self) -> Result<(&'a Client, reqwest::Request), HaloError>;
+
+    /// Sends it under the client's transport and answers the raw answer
+    /// (status, headers, body), unjudged by the document's types.
+    fn exchange(self) -> crate::BoxFuture<'a, Result<crate::wire::Answer, HaloError>>
+    where
+        Self: 'a,
+    {
+        let built = self.build_request();
+        Box::pin(async move {
+            let (client, request) = built?;
+            client.exchange(request, Self::ID).await
+        })
+    }
+}
