@@ -2,37 +2,47 @@
 //! and do the common jobs in one line each.
 //!
 //! ```no_run
-//! use halo_api_ext::{HaloClient, HaloConfig, Ticket};
+//! use halo_api_ext::{HaloClient, HaloConfig, HaloError, Ticket};
 //! use futures::TryStreamExt;
 //!
-//! # async fn run() -> Result<(), halo_api_ext::HaloError> {
+//! # async fn run() -> Result<(), HaloError> {
 //! // The six settings every Halo integration asks for; or HaloClient::from_env().
 //! let halo = HaloClient::new(HaloConfig::cloud("example.halopsa.com", "acme", "CLIENT_ID", "CLIENT_SECRET"))?;
 //!
-//! // List with a filter: a lazy stream that pages on demand.
-//! let mut open = halo.list_tickets().filter("client_id", 12).filter("open_only", true).stream();
+//! // List with typed filters (the generated `get_tickets`'s query
+//! // parameters): a lazy stream that pages on demand.
+//! let mut open = halo.list_tickets().client_id(12).open_only(true).stream();
 //! while let Some(t) = open.try_next().await? {
 //!     println!("#{:?} {:?}", t.id, t.summary);
 //! }
+//! let acme = halo.list_clients().search("acme").collect().await?;
+//!
+//! // One record, with the operation's options, or without.
+//! let ticket = halo.get_ticket(7).includedetails(true).await?;
+//! let same = halo.get_ticket(7).await?;
 //!
 //! // Create a ticket (an `id` would update one); Halo answers what it saved.
 //! let saved = halo
 //!     .upsert_tickets(Ticket { summary: Some("Printer on fire".into()), client_id: Some(12), ..Default::default() })
 //!     .await?;
-//!
-//! // Delete it again.
 //! halo.delete_ticket(saved[0].id.unwrap_or_default().into()).await?;
 //!
-//! // Anything else: the generic call, or any generated operation.
+//! // Any generated operation, same policy, same error type; or any path.
+//! let statuses = halo.raw().get_status().send().await?.into_inner();
 //! let me = halo.request(reqwest::Method::GET, "/Agent/me").send().await?;
-//! let statuses = halo.raw().get_status().send().await;
-//! # let _ = (me, statuses); Ok(()) }
+//!
+//! // A parameter Halo's document does not list: the escape hatch.
+//! let odd = halo.list_tickets().filter("undocumented_flag", true).max(10).collect().await?;
+//! # let _ = (acme, ticket, same, statuses, me, odd); Ok(()) }
 //! ```
 //!
-//! Every request, generated operation or not, goes through one policy: the
-//! bearer token (cached, renewed before it expires, one request for any
-//! number of waiting tasks), a client-side rate limiter, and retries that
-//! never repeat a write that may have reached Halo. See [`policy`].
+//! Every named action is a generated operation plus policy ([`List`] and
+//! [`Get`] wrap the generated builder and forward its typed setters); every request, named, generated (`raw()`) or
+//! generic (`request()`), takes one path through one policy: the bearer token
+//! (cached, renewed before it expires, one request for any number of waiting
+//! tasks), a client-side rate limiter, retries that never repeat a write that
+//! may have reached Halo, and the answer read up to `max_response_bytes`.
+//! Every failure is one type, [`HaloError`]. See [`policy`].
 
 mod auth;
 mod client;
