@@ -43,20 +43,45 @@ pub struct HaloConfig {
     pub max_response_bytes: u64,
 }
 
-/// At most `requests` every `per`, with bursts of up to `burst`.
+/// At most `requests` in any window of `per` (a rolling window: no waiting
+/// while under it). See [`crate::policy`] for how a 429 lowers it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RateLimit {
     pub requests: u32,
     pub per: Duration,
-    pub burst: u32,
 }
 
 impl Default for RateLimit {
-    /// Hosted Halo is reported to allow about 300 requests per rolling 5
-    /// minutes: 250 per 5 minutes with bursts of 10 stays under that (at
-    /// most 260 in any 5 minutes).
+    /// Hosted Halo's 429 says "300 Requests per rolling 5 minute window"
+    /// (as users of the PowerShell module quote it): 290 per 300 s stays
+    /// just under it.
     fn default() -> Self {
-        Self { requests: 250, per: Duration::from_secs(300), burst: 10 }
+        Self { requests: 290, per: Duration::from_secs(300) }
+    }
+}
+
+impl RateLimit {
+    /// `REQUESTS/SECONDS` (`300/300`, `40/8`, `10/0.5`), or `off` for no
+    /// limit: the form of `HALO_RATE_LIMIT` and the CLI's `--rate-limit`.
+    /// `setting` names where the text came from, for the error.
+    pub fn parse(setting: &str, text: &str) -> Result<Option<Self>, HaloError> {
+        let text = text.trim();
+        if text.eq_ignore_ascii_case("off") {
+            return Ok(None);
+        }
+        let bad = |why: &str| {
+            HaloError::config(setting, format!("`{text}` {why}: use REQUESTS/SECONDS (e.g. 300/300) or off"))
+        };
+        let (n, secs) = text.split_once('/').ok_or_else(|| bad("has no `/`"))?;
+        let requests: u32 = n.trim().parse().map_err(|_| bad("does not start with a whole number of requests"))?;
+        let secs: f64 = secs.trim().parse().map_err(|_| bad("does not end with a number of seconds"))?;
+        if requests == 0 {
+            return Err(bad("allows no request"));
+        }
+        if !(secs.is_finite() && secs > 0.0 && secs <= 86_400.0) {
+            return Err(bad("needs a window of more than 0 and at most 86400 seconds"));
+        }
+        Ok(Some(Self { requests, per: Duration::from_secs_f64(secs) }))
     }
 }
 
@@ -120,7 +145,8 @@ impl HaloConfig {
 
     /// Reads `HALO_HOST`, `HALO_CLIENT_ID`, `HALO_TENANT`, `HALO_AUTH_HOST`,
     /// `HALO_CLIENT_SECRET`, `HALO_ON_PREM` (true/false/1/0/yes/no) and
-    /// `HALO_SCOPE`. Checked when the client is built.
+    /// `HALO_SCOPE`, and `HALO_RATE_LIMIT` (`REQUESTS/SECONDS` or `off`).
+    /// Checked when the client is built.
     pub fn from_env() -> Result<Self, HaloError> {
         Self::from_lookup(|k| std::env::var(k).ok())
     }
@@ -150,6 +176,9 @@ impl HaloConfig {
         c.on_prem = on_prem;
         if let Some(s) = var("HALO_SCOPE") {
             c.scope = s;
+        }
+        if let Some(r) = var("HALO_RATE_LIMIT") {
+            c.rate_limit = RateLimit::parse("HALO_RATE_LIMIT", &r)?;
         }
         Ok(c)
     }
@@ -217,9 +246,6 @@ impl HaloConfig {
                     "rate_limit.per",
                     format!("is zero: give a period such as 300 s, {off}"),
                 ));
-            }
-            if r.burst == 0 {
-                return Err(HaloError::config("rate_limit.burst", format!("is 0: allow at least 1, {off}")));
             }
         }
         if self.retry.max_attempts == 0 {
@@ -351,10 +377,32 @@ mod tests {
         }
     }
 
+    #[test]
+    fn rate_limit_from_text() {
+        let secs = |n: u32, s: f64| Some(RateLimit { requests: n, per: Duration::from_secs_f64(s) });
+        assert_eq!(RateLimit::parse("HALO_RATE_LIMIT", "300/300").unwrap(), secs(300, 300.0));
+        assert_eq!(RateLimit::parse("HALO_RATE_LIMIT", " 40 / 8 ").unwrap(), secs(40, 8.0));
+        assert_eq!(RateLimit::parse("HALO_RATE_LIMIT", "10/0.5").unwrap(), secs(10, 0.5));
+        assert_eq!(RateLimit::parse("HALO_RATE_LIMIT", "OFF").unwrap(), None);
+        for bad in ["", "300", "x/300", "300/x", "0/300", "300/0", "300/-1", "300/inf", "-3/300"] {
+            let e = RateLimit::parse("--rate-limit", bad).unwrap_err();
+            assert!(matches!(e, HaloError::Config { ref setting, .. } if setting == "--rate-limit"), "{bad}: {e:?}");
+            assert!(e.to_string().contains("REQUESTS/SECONDS"), "{e}");
+        }
+        let env = |k: &str| match k {
+            "HALO_RATE_LIMIT" => Some("40/8".to_string()),
+            _ => None,
+        };
+        assert_eq!(HaloConfig::from_lookup(env).unwrap().rate_limit, secs(40, 8.0));
+        let bad = |k: &str| (k == "HALO_RATE_LIMIT").then(|| "fast".to_string());
+        assert!(HaloConfig::from_lookup(bad).unwrap_err().to_string().contains("HALO_RATE_LIMIT"));
+        assert_eq!(RateLimit::default(), RateLimit { requests: 290, per: Duration::from_secs(300) });
+    }
+
     /// Every invalid combination: the setting named, and the fix.
     #[test]
     fn every_bad_combination_names_the_setting_and_the_fix() {
-        let rate = |requests, per, burst| Some(RateLimit { requests, per: Duration::from_secs(per), burst });
+        let rate = |requests, per, _: u32| Some(RateLimit { requests, per: Duration::from_secs(per) });
         let retry = |max_attempts, base_ms, max_ms| RetryPolicy {
             max_attempts,
             base_delay: Duration::from_millis(base_ms),
@@ -387,7 +435,6 @@ mod tests {
             (HaloConfig { scope: "all\n".into(), ..cloud() }, "scope (HALO_SCOPE)", "such as `all`"),
             (HaloConfig { rate_limit: rate(0, 300, 10), ..cloud() }, "rate_limit.requests", "rate_limit to None"),
             (HaloConfig { rate_limit: rate(250, 0, 10), ..cloud() }, "rate_limit.per", "rate_limit to None"),
-            (HaloConfig { rate_limit: rate(250, 300, 0), ..cloud() }, "rate_limit.burst", "at least 1"),
             (HaloConfig { retry: retry(0, 500, 1000), ..cloud() }, "retry.max_attempts", "RetryPolicy::none()"),
             (HaloConfig { retry: retry(3, 5000, 1000), ..cloud() }, "retry.base_delay", "raise max_delay"),
             (HaloConfig { request_timeout: Duration::ZERO, ..cloud() }, "request_timeout", "60 s"),

@@ -47,6 +47,7 @@
 mod auth;
 mod client;
 pub mod config;
+mod limiter;
 pub mod list;
 pub mod policy;
 mod resources;

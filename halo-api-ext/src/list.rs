@@ -12,13 +12,13 @@
 //! than asked is not the end); with no total, on a page shorter than asked;
 //! and when the server answers the same page twice (it ignores paging).
 
-use futures::StreamExt as _;
 use futures::stream::BoxStream;
 use halo_api::{HaloError, Operation};
 use serde::de::{self, DeserializeOwned, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 use std::collections::VecDeque;
 use std::fmt;
+use std::future::Future as _;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
@@ -164,7 +164,9 @@ impl<'a, B: Source<'a> + 'a, T: DeserializeOwned + Send + 'a> List<'a, B, T> {
         Ok(self.fetch(page_no).await?.0)
     }
 
-    async fn fetch(&self, page_no: u32) -> Result<(Page<T>, u64), HaloError> {
+    /// The generated operation's request with the escape-hatch filters and
+    /// Halo's paging added.
+    fn request(&self, page_no: u32) -> Result<(&'a halo_api::Client, reqwest::Request), HaloError> {
         let (client, mut request) = self.op.build()?;
         {
             let mut q = request.url_mut().query_pairs_mut();
@@ -175,76 +177,221 @@ impl<'a, B: Source<'a> + 'a, T: DeserializeOwned + Send + 'a> List<'a, B, T> {
             q.append_pair("page_size", &self.page_size.to_string());
             q.append_pair("page_no", &page_no.to_string());
         }
+        Ok((client, request))
+    }
+
+    async fn fetch(&self, page_no: u32) -> Result<(Page<T>, u64), HaloError> {
+        let (client, request) = self.request(page_no)?;
         let operation = self.op.id();
         let answer = client.exchange(request, operation).await?;
-        let fingerprint = {
-            use std::hash::{Hash, Hasher};
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            answer.body.hash(&mut h);
-            h.finish()
-        };
+        let fingerprint = fingerprint(&answer.body);
         let seed = PageSeed::<T> { fields: self.shape.fields, _t: PhantomData };
         let (records, record_count) = halo_api::wire::decode_seed(operation, &answer.body, seed)?;
         Ok((Page { records, record_count, page_no }, fingerprint))
     }
 
-    /// Every record, page by page on demand: at most one page is held.
+    /// Every record, page by page, each record once.
+    ///
+    /// Prefetching: when page k arrives, page k+1 is asked for at once, in a
+    /// task of its own (fetched, read and decoded there), while the caller
+    /// consumes page k. At most two pages are held: the one being consumed
+    /// and the one in flight; no further page is asked for until the caller
+    /// reaches the end of the current one. Dropping the stream cancels the
+    /// page in flight. Every request still goes through the client's rate
+    /// limit and retries.
+    ///
+    /// Each record once: Halo pages by offset, so a record created while the
+    /// listing runs shifts later records onto the next page, where they
+    /// would be read twice. The stream remembers the ids it yielded (8 bytes
+    /// each) and skips a repeat. A record without an integer `id` is always
+    /// yielded.
+    ///
+    /// What a listing guarantees: no record twice; every record that exists
+    /// for the whole listing and is not moved by a deletion is yielded.
+    /// A record deleted while the listing runs shifts later records back by
+    /// one, so a record not yet read can be skipped; records created while
+    /// it runs may or may not appear. When Halo's `record_count` changes
+    /// between pages, a WARN event (target `halo`) says so with both numbers.
+    /// To see every change, use a change feed, not a listing.
+    ///
     /// Boxed, so it is `Unpin`: `while let Some(t) = s.try_next().await?`.
-    pub fn stream(self) -> BoxStream<'a, Result<T, HaloError>> {
-        struct State<T> {
-            next_page: Option<u32>,
-            buffer: VecDeque<T>,
-            seen: u64,
-            last: Option<u64>,
-        }
-        let state = State::<T> { next_page: Some(1), buffer: VecDeque::new(), seen: 0, last: None };
-        let stream = futures::stream::unfold((self, state), |(list, mut st)| async move {
-            loop {
-                if let Some(r) = st.buffer.pop_front() {
-                    return Some((Ok(r), (list, st)));
-                }
-                let page_no = st.next_page.take()?;
-                if list.max.is_some_and(|m| st.seen >= m) {
-                    return None;
-                }
-                match list.fetch(page_no).await {
-                    Err(e) => return Some((Err(e), (list, st))),
-                    Ok((page, fingerprint)) => {
-                        if st.last == Some(fingerprint) {
-                            tracing::warn!(target: "halo", operation = list.op.id(), page_no, "the server answered the same page twice: it ignores paging");
-                            return None;
-                        }
-                        st.last = Some(fingerprint);
-                        let n = page.records.len() as u64;
-                        let mut records: VecDeque<T> = page.records.into();
-                        if let Some(m) = list.max {
-                            records.truncate(m.saturating_sub(st.seen) as usize);
-                        }
-                        st.seen += records.len() as u64;
-                        // With a total, the total decides: a server that caps the
-                        // page size below what was asked sends "short" pages.
-                        // Without one, a short page is the last.
-                        let more = n > 0
-                            && list.max.is_none_or(|m| st.seen < m)
-                            && match page.record_count {
-                                Some(total) => st.seen < total,
-                                None => n == u64::from(list.page_size),
-                            };
-                        if more {
-                            st.next_page = Some(page_no + 1);
-                        }
-                        st.buffer = records;
-                    }
-                }
-            }
-        });
-        stream.boxed()
+    /// It borrows the client; it needs a Tokio runtime (as reqwest does).
+    pub fn stream(self) -> BoxStream<'a, Result<T, HaloError>>
+    where
+        T: halo_api::Identified + 'static,
+    {
+        let inflight = Some((1, self.spawn(1)));
+        Box::pin(Pages {
+            list: self,
+            buffer: VecDeque::new(),
+            inflight,
+            ids: std::collections::HashSet::new(),
+            yielded: 0,
+            rows: 0,
+            last: None,
+            count: None,
+        })
+    }
+
+    /// Builds page `page_no`'s request and fetches it in a task of its own.
+    fn spawn(&self, page_no: u32) -> Result<Fetch<T>, HaloError>
+    where
+        T: 'static,
+    {
+        let (client, request) = self.request(page_no)?;
+        let client = client.clone();
+        let operation = self.op.id();
+        let fields = self.shape.fields;
+        Ok(Fetch(tokio::spawn(async move {
+            let answer = client.exchange(request, operation).await?;
+            let fingerprint = fingerprint(&answer.body);
+            let seed = PageSeed::<T> { fields, _t: PhantomData };
+            let (records, record_count) = halo_api::wire::decode_seed(operation, &answer.body, seed)?;
+            Ok((Page { records, record_count, page_no }, fingerprint))
+        })))
     }
 
     /// Every record in one `Vec` (all pages unless [`List::max`]).
-    pub async fn collect(self) -> Result<Vec<T>, HaloError> {
+    pub async fn collect(self) -> Result<Vec<T>, HaloError>
+    where
+        T: halo_api::Identified + 'static,
+    {
         use futures::TryStreamExt;
         self.stream().try_collect().await
+    }
+}
+
+fn fingerprint(body: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    body.hash(&mut h);
+    h.finish()
+}
+
+type Fetched<T> = Result<(Page<T>, u64), HaloError>;
+
+/// A page in flight, in a task of its own; aborted when dropped.
+struct Fetch<T>(tokio::task::JoinHandle<Fetched<T>>);
+
+impl<T> Drop for Fetch<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// The state of [`List::stream`].
+struct Pages<'a, B, T> {
+    list: List<'a, B, T>,
+    /// The page being consumed, already de-duplicated and cut to `max`.
+    buffer: VecDeque<T>,
+    /// The next page, in flight (or why it could not be asked for).
+    inflight: Option<(u32, Result<Fetch<T>, HaloError>)>,
+    /// Ids yielded so far.
+    ids: std::collections::HashSet<i64>,
+    yielded: u64,
+    /// Rows Halo answered so far, repeats included (its offset).
+    rows: u64,
+    last: Option<u64>,
+    count: Option<u64>,
+}
+
+impl<B, T> Unpin for Pages<'_, B, T> {}
+
+impl<'a, B: Source<'a> + 'a, T: DeserializeOwned + halo_api::Identified + Send + 'static> futures::Stream
+    for Pages<'a, B, T>
+{
+    type Item = Result<T, HaloError>;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        use std::task::Poll;
+        let this = &mut *self;
+        loop {
+            if let Some(r) = this.buffer.pop_front() {
+                return Poll::Ready(Some(Ok(r)));
+            }
+            let Some((page_no, fetch)) = this.inflight.as_mut() else { return Poll::Ready(None) };
+            let page_no = *page_no;
+            let done = match fetch {
+                Err(_) => {
+                    let Some((_, Err(e))) = this.inflight.take() else { unreachable!() };
+                    return Poll::Ready(Some(Err(e)));
+                }
+                Ok(f) => match std::pin::Pin::new(&mut f.0).poll(cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(joined) => joined,
+                },
+            };
+            this.inflight = None;
+            let (page, fingerprint) = match done {
+                Ok(Ok(page)) => page,
+                Ok(Err(e)) => return Poll::Ready(Some(Err(e))),
+                Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+                Err(_) => return Poll::Ready(None),
+            };
+            this.accept(page_no, page, fingerprint);
+        }
+    }
+}
+
+impl<'a, B: Source<'a> + 'a, T: DeserializeOwned + halo_api::Identified + Send + 'static> Pages<'a, B, T> {
+    /// Takes page `page_no` in: the stop rules, the next page asked for
+    /// before this one is consumed, repeats skipped, `max` applied.
+    fn accept(&mut self, page_no: u32, page: Page<T>, fingerprint: u64) {
+        let list = &self.list;
+        let operation = list.op.id();
+        if self.last == Some(fingerprint) {
+            tracing::warn!(target: "halo", operation, page_no, "the server answered the same page twice: it ignores paging");
+            return;
+        }
+        self.last = Some(fingerprint);
+        if let (Some(before), Some(now)) = (self.count, page.record_count)
+            && before != now
+        {
+            tracing::warn!(
+                target: "halo",
+                operation,
+                page_no,
+                record_count_before = before,
+                record_count = now,
+                "Halo's record_count changed from {before} to {now} during the listing: records were created or deleted meanwhile",
+            );
+        }
+        self.count = page.record_count.or(self.count);
+        let n = page.records.len() as u64;
+        self.rows += n;
+        let room = list.max.map_or(u64::MAX, |m| m.saturating_sub(self.yielded));
+        let mut repeats = 0u64;
+        for r in page.records {
+            if self.buffer.len() as u64 >= room {
+                break;
+            }
+            if let Some(id) = r.id_value()
+                && !self.ids.insert(id)
+            {
+                repeats += 1;
+                continue;
+            }
+            self.buffer.push_back(r);
+        }
+        if repeats > 0 {
+            tracing::debug!(target: "halo", operation, page_no, repeats, "skipped records already yielded (pages shifted)");
+        }
+        self.yielded += self.buffer.len() as u64;
+        // With a total, the total decides (against the rows read: a server
+        // that caps the page size sends "short" pages). Without one, a short
+        // page is the last.
+        let more = n > 0
+            && list.max.is_none_or(|m| self.yielded < m)
+            && match page.record_count {
+                Some(total) => self.rows < total,
+                None => n == u64::from(list.page_size),
+            };
+        if more {
+            self.inflight = Some((page_no + 1, list.spawn(page_no + 1)));
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 //! What every request goes through, generated operation or not: the bearer
-//! token, the client-side rate limiter, retries, and reading the answer.
+//! token, the client-side rate limit (a rolling window that lowers itself
+//! after a 429: see `limiter.rs`), retries, and reading the answer.
 //!
 //! Retry rules:
 //! - 429: waited out (Retry-After when Halo sends it, else exponential
@@ -20,17 +21,16 @@
 
 use crate::auth::{Auth, Token};
 use crate::config::{RateLimit, RetryPolicy};
-use governor::{DefaultDirectRateLimiter, Quota};
+use crate::limiter::RollingWindow;
 use halo_api::HaloError;
 use halo_api::wire::{self, Answer, BodyError};
 use reqwest::{Request, StatusCode};
-use std::num::NonZeroU32;
 use std::time::{Duration, Instant};
 use tracing::Instrument as _;
 
 pub struct Policy {
     pub(crate) auth: Auth,
-    limiter: Option<DefaultDirectRateLimiter>,
+    limiter: Option<RollingWindow>,
     retry: RetryPolicy,
     max_response_bytes: u64,
 }
@@ -39,22 +39,16 @@ impl std::fmt::Debug for Policy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Policy")
             .field("auth", &self.auth)
+            .field("limiter", &self.limiter)
             .field("retry", &self.retry)
             .field("max_response_bytes", &self.max_response_bytes)
-            .finish_non_exhaustive()
+            .finish()
     }
 }
 
 impl Policy {
     pub(crate) fn new(auth: Auth, rate: Option<RateLimit>, retry: RetryPolicy, max_response_bytes: u64) -> Self {
-        let limiter = rate.map(|r| {
-            let period = r.per / r.requests.max(1);
-            let quota = Quota::with_period(period.max(Duration::from_nanos(1)))
-                .expect("period is not zero")
-                .allow_burst(NonZeroU32::new(r.burst.max(1)).expect("burst is at least 1"));
-            DefaultDirectRateLimiter::direct(quota)
-        });
-        Self { auth, limiter, retry, max_response_bytes }
+        Self { auth, limiter: rate.map(RollingWindow::new), retry, max_response_bytes }
     }
 
     fn backoff(&self, attempt: u32) -> Duration {
@@ -91,13 +85,17 @@ impl Policy {
             loop {
                 attempt += 1;
                 let token = self.auth.token().await?;
-                if let Some(l) = &self.limiter {
-                    l.until_ready().await;
-                }
+                let slot = match &self.limiter {
+                    Some(l) => Some(l.acquire().await),
+                    None => None,
+                };
                 let spare = request.try_clone();
                 request.headers_mut().insert(reqwest::header::AUTHORIZATION, token.header());
                 let started = Instant::now();
                 let result = client.execute(request).await;
+                if let (Some(l), Some(slot)) = (&self.limiter, slot) {
+                    l.answered(slot);
+                }
                 let span = tracing::Span::current();
                 span.record("attempt", attempt);
                 let can_retry = attempt < self.retry.max_attempts && spare.is_some();
@@ -135,8 +133,11 @@ impl Policy {
                         renewed = true;
                         Some(Duration::ZERO)
                     }
-                    StatusCode::TOO_MANY_REQUESTS if can_retry => {
-                        Some(wire::retry_after(resp.headers()).unwrap_or_else(|| self.backoff(attempt)))
+                    StatusCode::TOO_MANY_REQUESTS => {
+                        if let Some(l) = &self.limiter {
+                            l.throttled();
+                        }
+                        can_retry.then(|| wire::retry_after(resp.headers()).unwrap_or_else(|| self.backoff(attempt)))
                     }
                     StatusCode::BAD_GATEWAY | StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT
                         if can_retry && idempotent =>

@@ -32,6 +32,7 @@
 
 pub mod codec;
 pub mod error;
+mod identified;
 mod operation;
 mod seam;
 #[doc(hidden)]
@@ -39,6 +40,7 @@ pub mod support;
 pub mod wire;
 
 pub use error::{EXCERPT_BYTES, HaloError};
+pub use identified::Identified;
 pub use operation::Operation;
 pub use seam::{BoxFuture, Inner, Transport};
 pub use wire::Answer;

@@ -46,6 +46,7 @@ pub async fn token_mock(server: &MockServer) -> httpmock::Mock<'_> {
 }
 
 pub mod scripted;
+pub mod window;
 
 pub fn bearer() -> String {
     format!("Bearer {TOKEN}")

@@ -8,6 +8,8 @@
 //! - [`boxing`]: box nested records, so Halo's records stay small by value;
 //! - [`compact_serde`]: one-arm-per-field serde impls through `crate::codec`
 //!   instead of serde's derive (most of the compile time otherwise);
+//! - [`identity`]: `impl Identified` (the record's integer `id`) for every
+//!   struct, for de-duplicating list streams;
 //! - [`setters`]: plain calls instead of a closure per setter and a `?` per
 //!   parameter;
 //! - [`operations`]: each `send` becomes a plain request builder, an
@@ -21,6 +23,7 @@
 mod boxing;
 mod compact_serde;
 mod field_names;
+mod identity;
 mod operations;
 mod resources;
 mod setters;
@@ -81,6 +84,7 @@ pub fn run(file: &mut syn::File, doc: &Value) -> Result<Stats, String> {
                 let mut extra = Vec::new();
                 for item in items.iter_mut() {
                     if let Item::Struct(s) = item {
+                        extra.push(identity::identified(s)?);
                         stats.renamed_fields += field_names::rename_collisions(s, &renames)?;
                         stats.boxed_fields += boxing::box_records(s);
                         match compact_serde::compact_serde(s)? {
