@@ -54,7 +54,7 @@ mod resources;
 
 pub use client::{HaloClient, Request};
 pub use config::{Endpoints, HaloConfig, RateLimit, RetryPolicy};
-pub use list::{AnyOperation, List, ListShape, Page, decode_list};
+pub use list::{AnyOperation, List, ListShape, ListStream, Page, decode_list};
 pub use resources::aliases::*;
 pub use resources::{Get, RESOURCES, Records, Resource};
 

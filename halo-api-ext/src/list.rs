@@ -214,14 +214,17 @@ impl<'a, B: Source<'a> + 'a, T: DeserializeOwned + Send + 'a> List<'a, B, T> {
     /// between pages, a WARN event (target `halo`) says so with both numbers.
     /// To see every change, use a change feed, not a listing.
     ///
-    /// Boxed, so it is `Unpin`: `while let Some(t) = s.try_next().await?`.
-    /// It borrows the client; it needs a Tokio runtime (as reqwest does).
-    pub fn stream(self) -> BoxStream<'a, Result<T, HaloError>>
+    /// A [`ListStream`]: `Unpin`, so `while let Some(t) = s.try_next().await?`;
+    /// [`ListStream::record_count`] is Halo's latest total. It borrows the
+    /// client; it needs a Tokio runtime (as reqwest does).
+    pub fn stream(self) -> ListStream<'a, T>
     where
         T: halo_api::Identified + 'static,
     {
         let inflight = Some((1, self.spawn(1)));
-        Box::pin(Pages {
+        let total = Arc::new(std::sync::atomic::AtomicU64::new(u64::MAX));
+        let pages = Box::pin(Pages {
+            total: total.clone(),
             list: self,
             buffer: VecDeque::new(),
             inflight,
@@ -230,7 +233,8 @@ impl<'a, B: Source<'a> + 'a, T: DeserializeOwned + Send + 'a> List<'a, B, T> {
             rows: 0,
             last: None,
             count: None,
-        })
+        });
+        ListStream { inner: pages, total }
     }
 
     /// Builds page `page_no`'s request and fetches it in a task of its own.
@@ -293,9 +297,41 @@ struct Pages<'a, B, T> {
     rows: u64,
     last: Option<u64>,
     count: Option<u64>,
+    /// `count`, for [`ListStream::record_count`] (u64::MAX: not known).
+    total: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl<B, T> Unpin for Pages<'_, B, T> {}
+
+/// The records of a [`List`], page by page: see [`List::stream`].
+pub struct ListStream<'a, T> {
+    inner: BoxStream<'a, Result<T, HaloError>>,
+    total: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl<T> ListStream<'_, T> {
+    /// The total Halo reported with the latest page (wrapped lists), once
+    /// the first page has arrived.
+    pub fn record_count(&self) -> Option<u64> {
+        Some(self.total.load(std::sync::atomic::Ordering::Relaxed)).filter(|n| *n != u64::MAX)
+    }
+}
+
+impl<T> fmt::Debug for ListStream<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ListStream").field("record_count", &self.record_count()).finish_non_exhaustive()
+    }
+}
+
+impl<T> futures::Stream for ListStream<'_, T> {
+    type Item = Result<T, HaloError>;
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        self.inner.as_mut().poll_next(cx)
+    }
+}
 
 impl<'a, B: Source<'a> + 'a, T: DeserializeOwned + halo_api::Identified + Send + 'static> futures::Stream
     for Pages<'a, B, T>
@@ -360,6 +396,9 @@ impl<'a, B: Source<'a> + 'a, T: DeserializeOwned + halo_api::Identified + Send +
             );
         }
         self.count = page.record_count.or(self.count);
+        if let Some(c) = self.count {
+            self.total.store(c, std::sync::atomic::Ordering::Relaxed);
+        }
         let n = page.records.len() as u64;
         self.rows += n;
         let room = list.max.map_or(u64::MAX, |m| m.saturating_sub(self.yielded));

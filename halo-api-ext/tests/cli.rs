@@ -14,6 +14,7 @@ fn halo(server: &MockServer) -> Command {
         "HALO_CLIENT_SECRET",
         "HALO_ON_PREM",
         "HALO_SCOPE",
+        "HALO_RATE_LIMIT",
     ] {
         c.env_remove(k);
     }
@@ -84,4 +85,37 @@ fn request_get_and_exit_codes() {
     assert_eq!(out.status.code(), Some(2), "bad config");
     assert!(String::from_utf8_lossy(&out.stderr).contains("tenant"));
     assert!(!String::from_utf8_lossy(&out.stderr).contains("cli-secret"));
+}
+
+#[test]
+fn a_malformed_rate_limit_is_bad_config_naming_the_setting() {
+    let server = MockServer::start();
+    for (how, expect) in [("--rate-limit", "--rate-limit"), ("HALO_RATE_LIMIT", "HALO_RATE_LIMIT")] {
+        let mut c = halo(&server);
+        if how == "HALO_RATE_LIMIT" {
+            c.env("HALO_RATE_LIMIT", "fast").args(["get", "tickets", "1"]);
+        } else {
+            c.args(["--rate-limit", "fast", "get", "tickets", "1"]);
+        }
+        let out = c.output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{how}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(expect) && err.contains("REQUESTS/SECONDS"), "{err}");
+    }
+}
+
+#[test]
+fn rate_limit_off_and_a_window_are_accepted() {
+    let server = MockServer::start();
+    token(&server);
+    let m = server.mock(|when, then| {
+        when.method(GET).path("/api/Tickets/11");
+        then.status(200).json_body(json!({"id": 11}));
+    });
+    for limit in ["off", "40/8"] {
+        let out = halo(&server).args(["--rate-limit", limit, "get", "tickets", "11"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{limit}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(out.stderr.is_empty(), "no progress output when stderr is not a terminal");
+    }
+    m.assert_calls(2);
 }

@@ -2,44 +2,13 @@
 //! populated: into halo-api's typed records, and into serde_json::Value as
 //! the baseline. Run: `cargo bench -p halo-contract-tests --bench decode`.
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use serde_json::{Map, Value, json};
+mod support;
 
-/// A value for every property of `schema`, by its declared type; nested
-/// records one level deep, arrays with one element.
-fn populate(doc: &Value, schema: &Value, depth: usize) -> Value {
-    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
-        let name = r.rsplit('/').next().unwrap();
-        return if depth > 1 { Value::Null } else { populate(doc, &doc["components"]["schemas"][name], depth + 1) };
-    }
-    match (schema["type"].as_str(), schema["format"].as_str()) {
-        (Some("object"), _) | (None, _) if schema.get("properties").is_some() => {
-            let mut m = Map::new();
-            for (k, v) in schema["properties"].as_object().unwrap() {
-                m.insert(k.clone(), populate(doc, v, depth));
-            }
-            Value::Object(m)
-        }
-        (Some("integer"), _) => json!(12345),
-        (Some("number"), _) => json!(12.5),
-        (Some("boolean"), _) => json!(true),
-        (Some("string"), Some("date-time")) => json!("2024-05-01T09:30:00Z"),
-        (Some("string"), Some("uuid")) => json!("6f1c2b7e-3a4d-4c8e-9b1a-2d3e4f5a6b7c"),
-        (Some("string"), _) => json!("Printer on fire in the third-floor copy room"),
-        (Some("array"), _) => {
-            let item = populate(doc, &schema["items"], depth + 1);
-            if item.is_null() { json!([]) } else { json!([item]) }
-        }
-        _ => Value::Null,
-    }
-}
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use serde_json::{Value, json};
 
 fn page() -> Vec<u8> {
-    let spec = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../halo-api/halo.patched.json");
-    let doc: Value = serde_json::from_slice(&std::fs::read(spec).expect("run `cargo xtask codegen` first")).unwrap();
-    let ticket = populate(&doc, &doc["components"]["schemas"]["Faults"], 0);
-    let fields = ticket.as_object().unwrap().len();
-    assert!(fields >= 850, "every ticket field: {fields}");
+    let ticket = support::full_ticket();
     let tickets: Vec<Value> = (0..100)
         .map(|i| {
             let mut t = ticket.clone();

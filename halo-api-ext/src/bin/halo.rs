@@ -6,7 +6,7 @@
 
 use clap::{Parser, Subcommand};
 use futures::StreamExt;
-use halo_api_ext::{HaloClient, HaloConfig, HaloError, RESOURCES, Resource};
+use halo_api_ext::{HaloClient, HaloConfig, HaloError, RESOURCES, RateLimit, Resource};
 use serde_json::Value;
 use std::io::{Read, Write};
 use std::process::ExitCode;
@@ -35,6 +35,10 @@ struct Cli {
     /// OAuth scope (default all) [env: HALO_SCOPE]
     #[arg(long, global = true)]
     scope: Option<String>,
+    /// Client-side limit: REQUESTS/SECONDS in any rolling window, or off
+    /// (default 290/300) [env: HALO_RATE_LIMIT]
+    #[arg(long, global = true, value_name = "REQUESTS/SECONDS|off")]
+    rate_limit: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -140,6 +144,9 @@ fn config(cli: &Cli) -> Result<HaloConfig, Failure> {
     if let Some(s) = &cli.scope {
         c.scope = s.clone();
     }
+    if let Some(r) = &cli.rate_limit {
+        c.rate_limit = RateLimit::parse("--rate-limit", r)?;
+    }
     Ok(c)
 }
 
@@ -171,10 +178,32 @@ fn read_json(source: Option<&str>) -> Result<Value, Failure> {
     serde_json::from_str(&text).map_err(|e| Failure::Usage(format!("{} is not JSON: {e}", source.unwrap_or("stdin"))))
 }
 
+/// One JSON value and a newline, written straight into the buffered stdout.
 fn emit(out: &mut impl Write, v: &Value, pretty: bool) -> Result<(), Failure> {
-    let text =
-        if pretty { serde_json::to_string_pretty(v) } else { serde_json::to_string(v) }.expect("JSON values serialise");
-    writeln!(out, "{text}").map_err(|e| Failure::Usage(format!("writing stdout: {e}")))
+    let written = if pretty { serde_json::to_writer_pretty(&mut *out, v) } else { serde_json::to_writer(&mut *out, v) };
+    written
+        .map_err(std::io::Error::from)
+        .and_then(|()| out.write_all(b"\n"))
+        .map_err(|e| Failure::Usage(format!("writing stdout: {e}")))
+}
+
+/// Records, total when known, rate: on stderr, only when it is a terminal.
+fn progress() -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {pos}{len} records, {per_sec}")
+            .expect("a valid template")
+            .with_key("len", |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                if let Some(n) = s.len() {
+                    let _ = write!(w, " of {n}");
+                }
+            }),
+    );
+    Some(bar)
 }
 
 async fn run(cli: Cli) -> Result<(), Failure> {
@@ -191,8 +220,20 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 list = list.max(m);
             }
             let mut stream = list.stream();
+            let bar = progress();
             while let Some(rec) = stream.next().await {
                 emit(&mut out, &rec?, false)?;
+                if let Some(b) = &bar {
+                    if b.length().is_none()
+                        && let Some(n) = stream.record_count()
+                    {
+                        b.set_length(n);
+                    }
+                    b.inc(1);
+                }
+            }
+            if let Some(b) = bar {
+                b.finish_and_clear();
             }
         }
         Command::Get { resource: r, id, query } => {

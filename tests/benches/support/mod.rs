@@ -34,10 +34,54 @@ pub fn ticket(id: u64) -> Value {
 
 /// Pages of a ticket list of `total` tickets, `page_size` per page,
 /// serialised once.
+/// A value for every property of `schema`, by its declared type; nested
+/// records one level deep, arrays with one element.
+fn populate(doc: &Value, schema: &Value, depth: usize) -> Value {
+    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+        let name = r.rsplit('/').next().unwrap();
+        return if depth > 1 { Value::Null } else { populate(doc, &doc["components"]["schemas"][name], depth + 1) };
+    }
+    match (schema["type"].as_str(), schema["format"].as_str()) {
+        (Some("object"), _) | (None, _) if schema.get("properties").is_some() => {
+            let mut m = serde_json::Map::new();
+            for (k, v) in schema["properties"].as_object().unwrap() {
+                m.insert(k.clone(), populate(doc, v, depth));
+            }
+            Value::Object(m)
+        }
+        (Some("integer"), _) => json!(12345),
+        (Some("number"), _) => json!(12.5),
+        (Some("boolean"), _) => json!(true),
+        (Some("string"), Some("date-time")) => json!("2024-05-01T09:30:00Z"),
+        (Some("string"), Some("uuid")) => json!("6f1c2b7e-3a4d-4c8e-9b1a-2d3e4f5a6b7c"),
+        (Some("string"), _) => json!("Printer on fire in the third-floor copy room"),
+        (Some("array"), _) => {
+            let item = populate(doc, &schema["items"], depth + 1);
+            if item.is_null() { json!([]) } else { json!([item]) }
+        }
+        _ => Value::Null,
+    }
+}
+
+/// A ticket with every field of the patched document's `Faults` set (~890).
+pub fn full_ticket() -> Value {
+    let spec = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../halo-api/halo.patched.json");
+    let doc: Value = serde_json::from_slice(&std::fs::read(spec).expect("run `cargo xtask codegen` first")).unwrap();
+    let ticket = populate(&doc, &doc["components"]["schemas"]["Faults"], 0);
+    let fields = ticket.as_object().unwrap().len();
+    assert!(fields >= 850, "every ticket field: {fields}");
+    ticket
+}
+
 pub fn ticket_pages(total: u64, page_size: u64) -> Vec<Bytes> {
+    pages_of(total, page_size, ticket)
+}
+
+/// Pages of `total` records made by `record(id)`, wrapped as Halo lists tickets.
+pub fn pages_of(total: u64, page_size: u64, record: impl Fn(u64) -> Value) -> Vec<Bytes> {
     (0..total.div_ceil(page_size))
         .map(|p| {
-            let tickets: Vec<Value> = (p * page_size + 1..=((p + 1) * page_size).min(total)).map(ticket).collect();
+            let tickets: Vec<Value> = (p * page_size + 1..=((p + 1) * page_size).min(total)).map(&record).collect();
             let page = json!({"page_no": p + 1, "page_size": page_size, "record_count": total, "tickets": tickets});
             Bytes::from(serde_json::to_vec(&page).unwrap())
         })
