@@ -1,28 +1,21 @@
-//! halo-api is generated at build time from the patched Halo document that
-//! `cargo xtask codegen` writes (halo.patched.json, or $HALO_PATCHED_SPEC).
-//! The work is in halo-codegen (codegen/); this only wires it to cargo.
+//! halo-api is generated at build time from Halo's patched OpenAPI document.
+//! Where that document comes from (the file `cargo xtask codegen` writes and
+//! the package carries, or Halo's document named by HALO_SPEC_SOURCE and
+//! verified against spec/halo.lock) is halo-patches' `build` module; the
+//! generation is halo-codegen's. This only wires them to cargo.
 
 use std::path::PathBuf;
 
 fn main() {
-    println!("cargo:rerun-if-env-changed=HALO_PATCHED_SPEC");
-    let spec = std::env::var_os("HALO_PATCHED_SPEC")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("halo.patched.json"));
-    println!("cargo:rerun-if-changed={}", spec.display());
-    let Ok(patched) = std::fs::read(&spec) else {
-        panic!(
-            "\n\nhalo-api is generated from Halo's patched OpenAPI document, and {} is missing.\n\
-             Run this first, from the halo-rs workspace:\n\n    cargo xtask codegen\n\n\
-             (offline: HALO_SPEC_SOURCE=path/to/swagger.json cargo xtask codegen)\n\n",
-            spec.display()
-        )
-    };
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let input = halo_patches::build::patched_document(&manifest).unwrap_or_else(|e| panic!("\n\nhalo-api: {e}\n\n"));
+    input.env.iter().for_each(|v| println!("cargo:rerun-if-env-changed={v}"));
+    input.files.iter().for_each(|f| println!("cargo:rerun-if-changed={}", f.display()));
     let enabled = |feature: &str| {
         std::env::var_os(format!("CARGO_FEATURE_{}", feature.to_uppercase().replace('-', "_"))).is_some()
     };
     let started = std::time::Instant::now();
-    let source = halo_codegen::generate(&patched, &enabled).unwrap_or_else(|e| panic!("\n\nhalo-api: {e}\n\n"));
+    let source = halo_codegen::generate(&input.patched, &enabled).unwrap_or_else(|e| panic!("\n\nhalo-api: {e}\n\n"));
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap());
     std::fs::write(out.join("halo_api.rs"), &source).expect("writing OUT_DIR/halo_api.rs");
     // For `cargo xtask bench-build`.

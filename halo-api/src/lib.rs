@@ -2,7 +2,7 @@
 //! at build time by progenitor from Halo's own OpenAPI document.
 //!
 //! Every operation of the document is a method on [`Client`], named by the
-//! rule in `xtask/src/patches/operation_ids.rs` (`get_tickets`,
+//! rule in `halo-api/patches/src/patches/operation_ids.rs` (`get_tickets`,
 //! `get_tickets_by_id`, `post_tickets`, `delete_tickets_by_id`...), and
 //! returns a builder: set what you need, then `.send().await`.
 //!

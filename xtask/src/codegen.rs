@@ -2,7 +2,7 @@
 
 use crate::fetch::{self, Fetched};
 use crate::lock::{Document, Generated, Lock};
-use crate::patches::{self, Context, Report};
+use crate::patches::{self, Report};
 use crate::stats;
 use anyhow::{Context as _, Result, bail};
 use serde_json::Value;
@@ -19,33 +19,16 @@ pub struct Options {
     pub check: bool,
     /// Where to write the patched document (default: [`crate::patched_path`]).
     pub out: Option<PathBuf>,
+    /// The lock (default: [`crate::lock_path`]).
+    pub lock: Option<PathBuf>,
 }
 
-/// Halo's document after our patches.
-pub struct Patched {
-    pub doc: Value,
-    pub report: Report,
-}
+pub use halo_patches::{Patched, parse};
 
-/// Parses Halo's raw document and applies every patch. Stale patches that
-/// are not known to be fixed upstream are an error.
+/// Parses Halo's raw document and applies every patch, with the workspace's
+/// spec/resources.toml.
 pub fn patch_bytes(bytes: &[u8]) -> Result<Patched> {
-    let mut doc = parse(bytes)?;
-    let mut ctx = Context { resources: crate::resources::load(&crate::resources_path())?, ..Default::default() };
-    let report = patches::apply_all(&mut doc, &mut ctx)?;
-    Ok(Patched { doc, report })
-}
-
-pub fn parse(bytes: &[u8]) -> Result<Value> {
-    let doc: Value = serde_json::from_slice(bytes).map_err(|e| {
-        let head = String::from_utf8_lossy(&bytes[..bytes.len().min(80)]).replace('\n', " ");
-        anyhow::anyhow!("the source is not JSON ({e}); it starts with: {head:?}")
-    })?;
-    match doc.get("openapi").and_then(Value::as_str) {
-        Some(v) if v.starts_with("3.") => Ok(doc),
-        Some(v) => bail!("the source is OpenAPI {v}; halo-rs reads OpenAPI 3.x documents"),
-        None => bail!("the source is JSON but not an OpenAPI document (no `openapi` field)"),
-    }
+    halo_patches::patch(bytes, crate::resources::load(&crate::resources_path())?)
 }
 
 fn lock_for(fetched: &Fetched, raw: &Value, patched: &Value, report: &Report) -> Lock {
@@ -53,7 +36,6 @@ fn lock_for(fetched: &Fetched, raw: &Value, patched: &Value, report: &Report) ->
     let counts = stats::counts(patched);
     Lock {
         document: Document {
-            source: fetched.source.clone(),
             sha256: fetched.sha256.clone(),
             size: fetched.bytes.len() as u64,
             openapi: s("/openapi"),
@@ -69,25 +51,9 @@ fn lock_for(fetched: &Fetched, raw: &Value, patched: &Value, report: &Report) ->
     }
 }
 
-/// The patched document as written to disk: pretty JSON with a trailing
-/// newline, plus `info.x-halo-rs` saying what it was made from.
-///
-/// `resources` carries the resource table (name, singular, path, list
-/// fields) so that halo-api's build script can map its Cargo features to
-/// operations, and generate the table halo-api-ext's named actions are
-/// expanded from, without reading anything outside its own crate.
-pub fn render(mut doc: Value, fetched: &Fetched) -> Result<String> {
-    let resources: Vec<Value> = crate::resources::load(&crate::resources_path())?
-        .iter()
-        .map(|r| serde_json::json!({"feature": r.name, "one": r.one, "path": r.path, "fields": r.fields}))
-        .collect();
-    doc["info"]["x-halo-rs"] = serde_json::json!({
-        "generated-by": "cargo xtask codegen",
-        "source-sha256": fetched.sha256,
-        "note": "Halo's document with halo-rs patches applied (xtask/src/patches). A build input: do not edit, do not commit.",
-        "resources": resources,
-    });
-    Ok(serde_json::to_string_pretty(&doc)? + "\n")
+/// The patched document as written to disk (see [`halo_patches::render`]).
+pub fn render(doc: Value, fetched: &Fetched) -> Result<String> {
+    halo_patches::render(doc, &fetched.sha256, &crate::resources::load(&crate::resources_path())?)
 }
 
 /// A short name for a source in a changelog: its file or URL and sha256.
@@ -105,6 +71,7 @@ pub fn diff_bytes(old_name: &str, old: &[u8], new_name: &str, new: &[u8], raw: b
     let (a, b) = (patch_bytes(old)?, patch_bytes(new)?);
     let mut d = crate::diff::diff(old_name, &a.doc, new_name, &b.doc);
     d.patches = crate::diff::patch_changes(&a.report, &b.report);
+    crate::diff::excluded_operations(&mut d, &parse(old)?, &parse(new)?, &a.report, &b.report);
     Ok(d)
 }
 
@@ -124,8 +91,7 @@ pub fn spec_diff(old: &str, new: &str, json: bool, raw: bool) -> Result<()> {
 /// was seen on this machine (target/halo-spec keeps every document codegen read).
 fn changelog_since(lock: &Lock, fetched: &Fetched) -> Option<crate::diff::Diff> {
     let old = std::fs::read(crate::cache_dir().join(format!("{}.json", lock.document.sha256))).ok()?;
-    let name = lock.document.source.rsplit('/').next().unwrap_or(&lock.document.source).to_string();
-    let old_name = format!("{name} ({})", &lock.document.sha256[..12]);
+    let old_name = format!("the locked document ({})", &lock.document.sha256[..12]);
     diff_bytes(&old_name, &old, &label(fetched), &fetched.bytes, false).ok()
 }
 
@@ -141,7 +107,7 @@ pub fn run(opts: Options) -> Result<()> {
         .context("the patched document is not valid OpenAPI 3.0 for openapiv3 (progenitor's reader)")?;
 
     let new_lock = lock_for(&fetched, &raw, &doc, &report);
-    let lock_path = crate::lock_path();
+    let lock_path = opts.lock.clone().unwrap_or_else(crate::lock_path);
     let old_lock = Lock::read(&lock_path)?;
     remember(&fetched);
 
@@ -203,8 +169,11 @@ pub fn run(opts: Options) -> Result<()> {
                 out.display()
             );
         }
-        if old_lock.as_ref() != Some(&new_lock) && opts.update {
-            bail!("spec/halo.lock is out of date: run `cargo xtask codegen --update`");
+        if old_lock.as_ref() != Some(&new_lock) {
+            bail!(
+                "spec/halo.lock is not what codegen would write for this document (its counts, or what is \
+                 generated, changed): run `cargo xtask codegen --update`"
+            );
         }
         eprintln!("check: {} is up to date", out.display());
         return Ok(());

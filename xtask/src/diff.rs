@@ -26,6 +26,9 @@ pub struct Diff {
     pub properties: Vec<Change>,
     /// Patches whose outcome differs between the two documents.
     pub patches: Vec<Change>,
+    /// Operations added or removed (listed above too) that halo-api does not
+    /// generate, with the reason a patch excludes them.
+    pub not_generated: Vec<Change>,
 }
 
 /// One change: where, what, and whether it breaks code using halo-api.
@@ -38,13 +41,18 @@ pub struct Change {
 
 impl Diff {
     pub fn breaking(&self) -> usize {
-        self.operations_removed.len()
+        self.operations_removed.iter().filter(|o| self.reason_not_generated(o).is_none()).count()
             + self.schemas_removed.len()
             + [&self.methods_renamed, &self.parameters, &self.properties, &self.patches]
                 .iter()
                 .flat_map(|v| v.iter())
                 .filter(|c| c.breaking)
                 .count()
+    }
+
+    /// Why halo-api does not generate `op`, when it does not.
+    pub fn reason_not_generated(&self, op: &str) -> Option<&str> {
+        self.not_generated.iter().find(|c| c.at == op).map(|c| c.what.as_str())
     }
 
     /// Schemas whose property set or property types changed.
@@ -63,8 +71,9 @@ impl Diff {
 
     pub fn summary(&self) -> String {
         format!(
-            "{} operations added, {} removed, {} methods renamed, {} parameter changes; {} schemas added, {} removed, {} changed; {} breaking",
+            "{} operations added ({} not generated), {} removed, {} methods renamed, {} parameter changes; {} schemas added, {} removed, {} changed; {} breaking",
             self.operations_added.len(),
+            self.operations_added.iter().filter(|o| self.reason_not_generated(o).is_some()).count(),
             self.operations_removed.len(),
             self.methods_renamed.len(),
             self.parameters.len(),
@@ -89,8 +98,12 @@ impl Diff {
                 s.push('\n');
             }
         };
-        section("Operations added", self.operations_added.iter().map(|o| format!("`{o}`")).collect());
-        section("Operations removed", self.operations_removed.iter().map(|o| format!("**BREAKING** `{o}`")).collect());
+        let op = |o: &String, breaking: &str| match self.reason_not_generated(o) {
+            Some(why) => format!("`{o}` (not generated: {why})"),
+            None => format!("{breaking}`{o}`"),
+        };
+        section("Operations added", self.operations_added.iter().map(|o| op(o, "")).collect());
+        section("Operations removed", self.operations_removed.iter().map(|o| op(o, "**BREAKING** ")).collect());
         let changes = |v: &[Change]| v.iter().map(|c| format!("{}`{}`: {}", mark(c.breaking), c.at, c.what)).collect();
         section("Methods renamed", changes(&self.methods_renamed));
         section("Parameters", changes(&self.parameters));
@@ -234,6 +247,31 @@ pub fn diff(old_name: &str, old: &Value, new_name: &str, new: &Value) -> Diff {
         }
     }
     d
+}
+
+/// Adds to `d` (a diff of the patched documents) the operations Halo added
+/// or removed that a patch excludes, so that the changelog lists every
+/// operation Halo changed, marked "not generated" with the reason.
+pub fn excluded_operations(d: &mut Diff, old_raw: &Value, new_raw: &Value, old: &Report, new: &Report) {
+    let reasons: BTreeMap<String, String> = old
+        .excluded
+        .iter()
+        .chain(&new.excluded)
+        .map(|e| (format!("{} {}", e.method.to_uppercase(), e.path), e.reason.clone()))
+        .collect();
+    let (a, b) = (operations(old_raw), operations(new_raw));
+    let added: Vec<&String> = b.keys().filter(|k| !a.contains_key(*k)).collect();
+    let removed: Vec<&String> = a.keys().filter(|k| !b.contains_key(*k)).collect();
+    for (ops, list) in [(added, &mut d.operations_added), (removed, &mut d.operations_removed)] {
+        for k in ops {
+            if !list.contains(k) {
+                list.push(k.clone());
+                let why = reasons.get(k).cloned().unwrap_or_else(|| "excluded by a patch".into());
+                d.not_generated.push(Change { at: k.clone(), what: why, breaking: false });
+            }
+        }
+        list.sort();
+    }
 }
 
 /// Patch outcomes that differ between the two documents: a patch going

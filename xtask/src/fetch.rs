@@ -2,7 +2,6 @@
 //! `https://TENANT.halopsa.com/api/swagger/v2/swagger.json`) or a local file.
 
 use anyhow::{Context as _, Result, bail};
-use sha2::{Digest, Sha256};
 use std::io::Read as _;
 use std::time::Duration;
 
@@ -32,9 +31,7 @@ pub struct Fetched {
     pub sha256: String,
 }
 
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
-}
+pub use halo_patches::sha256_hex;
 
 pub fn fetch(source: &str) -> Result<Fetched> {
     let bytes = if is_url(source) {

@@ -8,10 +8,11 @@ pub mod bench_build;
 pub mod codegen;
 pub mod diff;
 pub mod fetch;
-pub mod lock;
-pub mod patches;
-pub mod resources;
-pub mod stats;
+pub mod package;
+
+/// The patches, the resource table, the lock and the counts live in
+/// halo-patches (halo-api/patches), which halo-api's build script uses too.
+pub use halo_patches::{lock, patches, resources, stats};
 
 use std::path::PathBuf;
 
@@ -19,7 +20,7 @@ use std::path::PathBuf;
 pub const DEFAULT_SOURCE: &str = "https://halo.halopsa.com/api/swagger/v2/swagger.json";
 
 /// The environment variable that overrides the default source.
-pub const SOURCE_ENV: &str = "HALO_SPEC_SOURCE";
+pub const SOURCE_ENV: &str = halo_patches::SOURCE_ENV;
 
 /// The workspace root (the parent of this crate's folder).
 pub fn workspace_root() -> PathBuf {

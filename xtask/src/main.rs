@@ -41,6 +41,14 @@ enum Task {
         #[arg(long, value_delimiter = ',', default_value = "debug,release")]
         profiles: Vec<String>,
     },
+    /// The release command: regenerate the patched document, then write the
+    /// .crate files of halo-patches, halo-codegen, halo-api (carrying the
+    /// patched document) and halo-api-ext into target/package/.
+    Package {
+        /// A URL or file to read the document from (as for codegen).
+        #[arg(long, value_name = "URL|PATH")]
+        from: Option<String>,
+    },
     /// Changelog between two versions of Halo's document (paths or URLs), as
     /// halo-api sees them after our patches; breaking changes are marked.
     SpecDiff {
@@ -58,8 +66,9 @@ enum Task {
 fn main() -> Result<()> {
     match Cli::parse().task {
         Task::Codegen { from, update, check } => {
-            xtask::codegen::run(xtask::codegen::Options { from, update, check, out: None })
+            xtask::codegen::run(xtask::codegen::Options { from, update, check, ..Default::default() })
         }
+        Task::Package { from } => xtask::package::run(from),
         Task::SpecDiff { old, new, json, raw } => xtask::codegen::spec_diff(&old, &new, json, raw),
         Task::BenchBuild { runs, features, profiles } => {
             let release = profiles

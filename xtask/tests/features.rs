@@ -17,3 +17,26 @@ fn halo_api_features_match_the_resource_table() {
         features["core"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
     assert_eq!(core, names, "`core` enables every resource");
 }
+
+/// halo-api-ext forwards the same features: each resource to halo-api's,
+/// `core` to all of them, `full` to halo-api's `full` and `core`.
+#[test]
+fn halo_api_ext_forwards_the_resource_table_as_features() {
+    let resources = xtask::resources::load(&xtask::resources_path()).unwrap();
+    let names: std::collections::BTreeSet<String> = resources.iter().map(|r| r.name.clone()).collect();
+    let manifest: toml::Table =
+        std::fs::read_to_string(xtask::workspace_root().join("halo-api-ext/Cargo.toml")).unwrap().parse().unwrap();
+    let features = manifest["features"].as_table().unwrap();
+    let list = |f: &str| -> Vec<String> {
+        features[f].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect()
+    };
+    for name in &names {
+        assert_eq!(list(name), [format!("halo-api/{name}")], "halo-api-ext feature `{name}`");
+    }
+    let core: std::collections::BTreeSet<String> = list("core").into_iter().collect();
+    assert_eq!(core, names, "`core` enables every resource");
+    assert_eq!(list("full"), ["halo-api/full", "core"]);
+    assert_eq!(list("default"), ["full"]);
+    let api = &manifest["dependencies"]["halo-api"];
+    assert_eq!(api["default-features"].as_bool(), Some(false), "features come from halo-api-ext's own");
+}

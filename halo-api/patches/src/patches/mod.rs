@@ -161,7 +161,7 @@ pub fn check_stale(report: &Report) -> Result<()> {
     }
     msg.push_str(
         "Halo's document changed. If Halo fixed the defect, remove the patch from \
-         xtask/src/patches/mod.rs (ALL); otherwise update the patch to find it again.",
+         halo-api/patches/src/patches/mod.rs (ALL); otherwise update the patch to find it again.",
     );
     bail!(msg)
 }

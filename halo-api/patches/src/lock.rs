@@ -23,8 +23,8 @@ pub struct Lock {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Document {
-    /// Where the accepted document was read from.
-    pub source: String,
+    /// Which document: where it was read from is not recorded (a path differs
+    /// from one machine to the next; the sha256 is what identifies it).
     pub sha256: String,
     pub size: u64,
     pub openapi: String,
@@ -43,8 +43,9 @@ pub struct Generated {
 
 const HEADER: &str = "\
 # The Halo OpenAPI document halo-rs is generated from.
-# Written by `cargo xtask codegen --update`; read by `cargo xtask codegen`,
-# which refuses any document whose sha256 differs. Do not edit by hand.
+# Written by `cargo xtask codegen --update`; read by `cargo xtask codegen`
+# and by halo-api's build script (with HALO_SPEC_SOURCE), which refuse any
+# document whose sha256 differs. Do not edit by hand.
 ";
 
 impl Lock {
