@@ -35,12 +35,17 @@ pub fn patched_document(manifest_dir: &Path) -> Result<ForBuild, String> {
     }
     let spec = manifest_dir.join("..").join("spec");
     let Some(source) = var(crate::SOURCE_ENV) else {
+        let pinned = crate::lock::Lock::read(&spec.join("halo.lock"))
+            .ok()
+            .flatten()
+            .map(|l| format!(" (sha256 {})", l.document.sha256))
+            .unwrap_or_default();
         return Err(format!(
             "halo-api is generated from Halo's OpenAPI document, and this build has none.\n\
              Two ways out:\n\
              - depend on the published package (crates.io, or the .crate files `cargo xtask package` writes): \
              it carries the patched document;\n\
-             - or set {env}=path/to/halo-swagger.json, Halo's document whose sha256 is in {lock} \
+             - or set {env}=path/to/halo-swagger.json, Halo's document whose sha256 is in {lock}{pinned} \
              (a git dependency or checkout then verifies and patches it while it builds).\n\
              In the halo-rs workspace itself: `cargo xtask codegen`.",
             env = crate::SOURCE_ENV,
