@@ -29,7 +29,9 @@ pub fn run(from: Option<String>) -> Result<()> {
         bail!("cargo package failed");
     }
     let version = env!("CARGO_PKG_VERSION");
-    let dir = root.join("target").join("package");
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map(std::path::PathBuf::from).unwrap_or_else(|| root.join("target"));
+    let dir = target.join("package");
     println!("| package | size |\n|---|---|");
     for p in PACKAGES {
         let file = dir.join(format!("{p}-{version}.crate"));
