@@ -11,8 +11,8 @@
 use crate::auth::Auth;
 use crate::config::{Endpoints, HaloConfig};
 use crate::policy::Policy;
+use halo_api::HaloError;
 use halo_api::wire::{self, Answer};
-use halo_api::{HaloError, Operation as _};
 use reqwest::Method;
 use serde::Serialize;
 use serde_json::Value;
@@ -152,6 +152,7 @@ impl HaloClient {
             testonly: Some(false),
             ..Default::default()
         };
+        use halo_api::Operation as _;
         let op = self.raw().post_report().body(vec![preview]);
         let id = <halo_api::builder::PostReport<'_> as halo_api::Operation>::ID;
         let answer = op.exchange().await?;

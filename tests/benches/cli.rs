@@ -38,16 +38,7 @@ fn devnull() -> std::io::BufWriter<std::fs::File> {
 /// The plain loop: token, then pages until the total, records as `Value`,
 /// one JSON line each to /dev/null.
 async fn plain_loop(http: &reqwest::Client, base: &str) -> u64 {
-    let token: Value = http
-        .post(format!("{base}/auth/token?tenant=acme"))
-        .form(&[("grant_type", "client_credentials"), ("client_id", "bench"), ("client_secret", "x")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = token["access_token"].as_str().unwrap().to_string();
+    let token = support::token(http, base).await;
     let mut out = devnull();
     let (mut seen, mut page_no) = (0u64, 1u32);
     loop {

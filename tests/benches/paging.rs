@@ -20,6 +20,19 @@ use serde::Deserialize;
 use serde_json::Value;
 use support::{Server, TOKEN, ticket_pages};
 
+/// Every ticket of the list, counted (each one touched).
+async fn count(halo: &halo_api_ext::HaloClient) -> u64 {
+    halo.list_tickets()
+        .page_size(PAGE as u32)
+        .stream()
+        .try_fold(0u64, |n, t| async move {
+            std::hint::black_box(t);
+            Ok(n + 1)
+        })
+        .await
+        .unwrap()
+}
+
 const TOTAL: u64 = 10_000;
 const PAGE: u64 = 100;
 
@@ -77,16 +90,7 @@ struct MyTicket {
 /// The hand-written loop: one token, then pages until the total is reached
 /// or a page comes back short.
 async fn hand_written<T: serde::de::DeserializeOwned>(http: &reqwest::Client, base: &str) -> u64 {
-    let token: Value = http
-        .post(format!("{base}/auth/token?tenant=acme"))
-        .form(&[("grant_type", "client_credentials"), ("client_id", "bench"), ("client_secret", "x")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(token["access_token"], TOKEN);
+    assert_eq!(support::token(http, base).await, TOKEN);
     let (mut seen, mut page_no) = (0u64, 1u32);
     loop {
         let body = http
@@ -119,15 +123,7 @@ fn paging(c: &mut Criterion) {
     let http = reqwest::Client::new();
 
     // Each side must see every ticket before it is timed.
-    let n = rt.block_on(async {
-        halo.list_tickets()
-            .page_size(PAGE as u32)
-            .stream()
-            .try_fold(0u64, |n, _| async move { Ok(n + 1) })
-            .await
-            .unwrap()
-    });
-    assert_eq!(n, TOTAL);
+    assert_eq!(rt.block_on(count(&halo)), TOTAL);
     assert_eq!(rt.block_on(hand_written::<Value>(&http, &server.base_url)), TOTAL);
     assert_eq!(rt.block_on(hand_written::<MyTicket>(&http, &server.base_url)), TOTAL);
 
@@ -135,35 +131,12 @@ fn paging(c: &mut Criterion) {
     g.throughput(Throughput::Elements(TOTAL));
     g.sample_size(20);
     g.bench_function("halo-rs list_tickets().stream()", |b| {
-        b.to_async(&rt).iter(|| async {
-            let n = halo
-                .list_tickets()
-                .page_size(PAGE as u32)
-                .stream()
-                .try_fold(0u64, |n, t| async move {
-                    std::hint::black_box(t);
-                    Ok(n + 1)
-                })
-                .await
-                .unwrap();
-            assert_eq!(n, TOTAL);
-        })
+        b.to_async(&rt).iter(|| async { assert_eq!(count(&halo).await, TOTAL) })
     });
     g.bench_function("halo-rs list_tickets().stream(), default configuration, new client", |b| {
         b.to_async(&rt).iter(|| async {
             let c = halo_api_ext::HaloConfig::cloud(&server.base_url, "acme", "bench", "bench-secret");
-            let halo = halo_api_ext::HaloClient::new(c).unwrap();
-            let n = halo
-                .list_tickets()
-                .page_size(PAGE as u32)
-                .stream()
-                .try_fold(0u64, |n, t| async move {
-                    std::hint::black_box(t);
-                    Ok(n + 1)
-                })
-                .await
-                .unwrap();
-            assert_eq!(n, TOTAL);
+            assert_eq!(count(&halo_api_ext::HaloClient::new(c).unwrap()).await, TOTAL);
         })
     });
     g.bench_function("hand-written reqwest + serde_json::Value", |b| {

@@ -3,25 +3,12 @@
 //! record_count changes. Logs are captured, so this file is its own process.
 
 mod common;
+use common::Captured;
 use common::scripted::{Reply, Scripted, ok};
 use futures::{StreamExt, TryStreamExt};
 use halo_api_ext::{HaloClient, HaloConfig, RetryPolicy};
 use serde_json::json;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 fn client(s: &Scripted) -> HaloClient {
     let mut c = HaloConfig::cloud(&s.base_url, "acme", "id", "secret-value");

@@ -162,6 +162,20 @@ fn answer(req: &Request<Incoming>, pages: &[Bytes], tokens: &AtomicU64, requests
     json(404, Bytes::new())
 }
 
+/// The hand-written loops' token request: client credentials, the token.
+pub async fn token(http: &reqwest::Client, base: &str) -> String {
+    let answer: Value = http
+        .post(format!("{base}/auth/token?tenant=acme"))
+        .form(&[("grant_type", "client_credentials"), ("client_id", "bench"), ("client_secret", "x")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    answer["access_token"].as_str().unwrap().to_string()
+}
+
 /// A halo-rs client for the stand-in at `base_url`, with no rate limit (the
 /// benches measure what the client adds, not the limit it keeps on purpose).
 pub fn client(base_url: &str) -> halo_api_ext::HaloClient {
