@@ -161,7 +161,16 @@ impl<'a, B: Operation<'a> + Clone + Send + Sync + 'a, T> List<'a, B, T> {
 impl<'a, B: Source<'a> + 'a, T: DeserializeOwned + Send + 'a> List<'a, B, T> {
     /// One page (`page_no` from 1).
     pub async fn page(&self, page_no: u32) -> Result<Page<T>, HaloError> {
-        Ok(self.fetch(page_no).await?.0)
+        let (client, request) = self.request(page_no)?;
+        let answer = client.exchange(request, self.op.id()).await?;
+        self.decode_page(page_no, &answer.body)
+    }
+
+    /// Decodes one page's answer: a bare array, or Halo's wrapper.
+    fn decode_page(&self, page_no: u32, body: &[u8]) -> Result<Page<T>, HaloError> {
+        let seed = PageSeed::<T> { fields: self.shape.fields, _t: PhantomData };
+        let (records, record_count) = halo_api::wire::decode_seed(self.op.id(), body, seed)?;
+        Ok(Page { records, record_count, page_no })
     }
 
     /// The generated operation's request with the escape-hatch filters and
@@ -178,16 +187,6 @@ impl<'a, B: Source<'a> + 'a, T: DeserializeOwned + Send + 'a> List<'a, B, T> {
             q.append_pair("page_no", &page_no.to_string());
         }
         Ok((client, request))
-    }
-
-    async fn fetch(&self, page_no: u32) -> Result<(Page<T>, u64), HaloError> {
-        let (client, request) = self.request(page_no)?;
-        let operation = self.op.id();
-        let answer = client.exchange(request, operation).await?;
-        let fingerprint = fingerprint(&answer.body);
-        let seed = PageSeed::<T> { fields: self.shape.fields, _t: PhantomData };
-        let (records, record_count) = halo_api::wire::decode_seed(operation, &answer.body, seed)?;
-        Ok((Page { records, record_count, page_no }, fingerprint))
     }
 
     /// Every record, page by page, each record once.
@@ -360,12 +359,8 @@ impl<'a, B: Source<'a> + 'a, T: DeserializeOwned + halo_api::Identified + Send +
                 Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
                 Err(_) => return Poll::Ready(None),
             };
-            let operation = this.list.op.id();
-            let seed = PageSeed::<T> { fields: this.list.shape.fields, _t: PhantomData };
-            match halo_api::wire::decode_seed(operation, &body, seed) {
-                Ok((records, record_count)) => {
-                    this.accept(page_no, Page { records, record_count, page_no }, fingerprint(&body))
-                }
+            match this.list.decode_page(page_no, &body) {
+                Ok(page) => this.accept(page, fingerprint(&body)),
                 Err(e) => return Poll::Ready(Some(Err(e))),
             }
         }
@@ -375,8 +370,8 @@ impl<'a, B: Source<'a> + 'a, T: DeserializeOwned + halo_api::Identified + Send +
 impl<'a, B: Source<'a> + 'a, T: DeserializeOwned + halo_api::Identified + Send + 'static> Pages<'a, B, T> {
     /// Takes page `page_no` in: the stop rules, the next page asked for
     /// before this one is consumed, repeats skipped, `max` applied.
-    fn accept(&mut self, page_no: u32, page: Page<T>, fingerprint: u64) {
-        let list = &self.list;
+    fn accept(&mut self, page: Page<T>, fingerprint: u64) {
+        let (list, page_no) = (&self.list, page.page_no);
         let operation = list.op.id();
         if self.last == Some(fingerprint) {
             tracing::warn!(target: "halo", operation, page_no, "the server answered the same page twice: it ignores paging");

@@ -8,12 +8,18 @@ pub trait Identified {
     fn id_value(&self) -> Option<i64>;
 }
 
+/// A decimal id (`21.0`, as Halo sends some) as an integer, when it is a
+/// whole number that an f64 holds exactly. The generated impls of records
+/// with an `f64` id call it too.
+#[doc(hidden)]
+pub fn whole(v: f64) -> Option<i64> {
+    (v.fract() == 0.0 && v.abs() < 9.0e15).then_some(v as i64)
+}
+
 impl Identified for serde_json::Value {
     fn id_value(&self) -> Option<i64> {
         match self.get("id")? {
-            serde_json::Value::Number(n) => {
-                n.as_i64().or_else(|| n.as_f64().filter(|v| v.fract() == 0.0 && v.abs() < 9.0e15).map(|v| v as i64))
-            }
+            serde_json::Value::Number(n) => n.as_i64().or_else(|| n.as_f64().and_then(whole)),
             serde_json::Value::String(s) => s.trim().parse().ok(),
             _ => None,
         }

@@ -32,7 +32,8 @@
 
 pub mod codec;
 pub mod error;
-mod identified;
+#[doc(hidden)]
+pub mod identified;
 mod operation;
 mod seam;
 #[doc(hidden)]

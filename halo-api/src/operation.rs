@@ -26,10 +26,6 @@ pub trait Operation<'a>: Sized {
     where
         Self: 'a,
     {
-        let built = self.build_request();
-        Box::pin(async move {
-            let (client, request) = built?;
-            client.exchange(request, Self::ID).await
-        })
+        Box::pin(crate::support::exchange(self.build_request(), Self::ID))
     }
 }

@@ -48,10 +48,19 @@ pub async fn exchange_decoded<T: serde::de::DeserializeOwned>(
     built: Result<(&crate::Client, reqwest::Request), HaloError>,
     operation: &'static str,
 ) -> Result<ResponseValue<T>, HaloError> {
-    let (client, request) = built?;
-    let answer = client.exchange(request, operation).await?;
+    let answer = exchange(built, operation).await?;
     let value = crate::wire::decode(operation, &answer.body)?;
     Ok(ResponseValue::new(value, answer.status, answer.headers))
+}
+
+/// A built request (or why it could not be built) through the client's
+/// exchange: what `send` and [`crate::Operation::exchange`] share.
+pub async fn exchange(
+    built: Result<(&crate::Client, reqwest::Request), HaloError>,
+    operation: &'static str,
+) -> Result<crate::Answer, HaloError> {
+    let (client, request) = built?;
+    client.exchange(request, operation).await
 }
 
 /// As [`exchange_decoded`], for operations whose answer has no declared body.
@@ -59,8 +68,7 @@ pub async fn exchange_empty(
     built: Result<(&crate::Client, reqwest::Request), HaloError>,
     operation: &'static str,
 ) -> Result<ResponseValue<()>, HaloError> {
-    let (client, request) = built?;
-    let answer = client.exchange(request, operation).await?;
+    let answer = exchange(built, operation).await?;
     Ok(ResponseValue::new((), answer.status, answer.headers))
 }
 

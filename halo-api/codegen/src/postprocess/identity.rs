@@ -19,7 +19,7 @@ pub fn identified(s: &ItemStruct) -> Result<Item, String> {
     });
     let body = match inner.as_deref() {
         Some("i32" | "i64") => quote!(self.id.map(i64::from)),
-        Some("f64") => quote!(self.id.filter(|v| v.fract() == 0.0 && v.abs() < 9.0e15).map(|v| v as i64)),
+        Some("f64") => quote!(self.id.and_then(crate::identified::whole)),
         _ => quote!(None),
     };
     syn::parse2(quote! {
