@@ -16,7 +16,9 @@ pub fn generate(patched: &[u8], enabled: &dyn Fn(&str) -> bool) -> Result<String
         .map_err(|e| format!("the patched document is not JSON ({e}): run `cargo xtask codegen`"))?;
     let selection = select::by_features(&mut doc, enabled)?;
     let sha = doc.pointer("/info/x-halo-rs/source-sha256").and_then(|v| v.as_str()).unwrap_or("?").to_string();
-    let spec: openapiv3::OpenAPI = serde_json::from_value(doc.clone())
+    // Read from a reference: the document stays whole for the post-pass,
+    // without a copy of its ~4 MB.
+    let spec = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&doc)
         .map_err(|e| format!("the patched document is not OpenAPI 3.0 ({e}): run `cargo xtask codegen`"))?;
 
     let mut settings = progenitor::GenerationSettings::default();
