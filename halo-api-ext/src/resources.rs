@@ -209,19 +209,19 @@ impl Resource {
 macro_rules! resources {
     ($(
         $name:ident {
-            one: $one:ident,
+            names: $list:ident $get:ident $upsert:ident $delete:ident,
             path: $path:literal,
             fields: [$($field:literal),*],
+            list: $list_op:ident $ListB:ident { $($lp:ident : $lt:ty),* },
+            get: $get_op:ident $GetB:ident { $($gp:ident : $gt:ty),* },
+            one: $one:ident,
             paged: $paged:literal,
             alias: $Alias:ident,
             item_alias: $ItemAlias:ident,
             record: $Record:ident,
             item: $Item:ident,
-            list: $list_op:ident $ListB:ident { $($lp:ident : $lt:ty),* },
-            get: $get_op:ident $GetB:ident { $($gp:ident : $gt:ty),* },
             upsert: $post_op:ident $PostB:ident,
             delete: $delete_op:ident $DeleteB:ident,
-            names: $list:ident $get:ident $upsert:ident $delete:ident,
         }
     )*) => {
         /// The resources of the table this build has, in the table's order.

@@ -74,19 +74,12 @@ const PAGING: &[&str] = &["pageinate", "page_size", "page_no"];
 macro_rules! typed {
     ($(
         $name:ident {
-            one: $one:ident,
+            names: $list:ident $get:ident $upsert:ident $delete:ident,
             path: $path:literal,
             fields: [$($field:literal),*],
-            paged: $paged:literal,
-            alias: $Alias:ident,
-            item_alias: $ItemAlias:ident,
-            record: $Record:ident,
-            item: $Item:ident,
             list: $list_op:ident $ListB:ident { $($lp:ident : $lt:ty),* },
             get: $get_op:ident $GetB:ident { $($gp:ident : $gt:ty),* },
-            upsert: $post_op:ident $PostB:ident,
-            delete: $delete_op:ident $DeleteB:ident,
-            names: $list:ident $get:ident $upsert:ident $delete:ident,
+            $($rest:tt)*
         }
     )*) => {$(
         #[tokio::test]

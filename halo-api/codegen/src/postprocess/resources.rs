@@ -101,19 +101,19 @@ pub fn table(file: &syn::File, doc: &Value) -> Result<Table, String> {
         let [list_name, get_name, upsert_name, delete_name] = &names;
         rows.push(quote! {
             #name {
-                one: #one,
+                names: #list_name #get_name #upsert_name #delete_name,
                 path: #path,
                 fields: [#(#fields),*],
+                list: #list_op #list_b { #list_setters },
+                get: #get_op #get_b { #get_setters },
+                one: #one,
                 paged: #paged,
                 alias: #alias,
                 item_alias: #item_alias,
                 record: #record,
                 item: #item,
-                list: #list_op #list_b { #list_setters },
-                get: #get_op #get_b { #get_setters },
                 upsert: #post_op #post_b,
                 delete: #delete_op #delete_b,
-                names: #list_name #get_name #upsert_name #delete_name,
             }
         });
     }
@@ -122,6 +122,9 @@ pub fn table(file: &syn::File, doc: &Value) -> Result<Table, String> {
         /// The resource table of spec/resources.toml, for the operations this
         /// build generated: `__for_each_resource!(callback)` expands to
         /// `callback! { entry* }`. halo-api-ext builds its named actions from it.
+        /// The entries open with what most expansions need (names, path,
+        /// fields, the two typed operations), so that one which needs less
+        /// can match the rest as `$($rest:tt)*`.
         #[doc(hidden)]
         #[macro_export]
         macro_rules! __for_each_resource {
@@ -322,7 +325,7 @@ fn vec_of(ty: &Type) -> Option<String> {
     }
 }
 
-fn types_module(file: &syn::File) -> HashMap<String, Item> {
+fn types_module(file: &syn::File) -> HashMap<String, &Item> {
     let mut out = HashMap::new();
     for item in &file.items {
         let Item::Mod(m) = item else { continue };
@@ -331,8 +334,8 @@ fn types_module(file: &syn::File) -> HashMap<String, Item> {
         }
         for item in m.content.iter().flat_map(|(_, i)| i) {
             match item {
-                Item::Struct(s) => out.insert(s.ident.to_string(), item.clone()),
-                Item::Enum(e) => out.insert(e.ident.to_string(), item.clone()),
+                Item::Struct(s) => out.insert(s.ident.to_string(), item),
+                Item::Enum(e) => out.insert(e.ident.to_string(), item),
                 _ => None,
             };
         }
@@ -343,12 +346,12 @@ fn types_module(file: &syn::File) -> HashMap<String, Item> {
 /// The record type a list answer holds: `Vec<types::X>` (bare), a wrapper
 /// struct's field named in the table (wrapped), or the array variant of an
 /// untagged enum of the two (either).
-fn list_item(answer: &Type, fields: &[String], types: &HashMap<String, Item>) -> Result<String, String> {
+fn list_item(answer: &Type, fields: &[String], types: &HashMap<String, &Item>) -> Result<String, String> {
     if let Some(x) = vec_of(answer) {
         return Ok(x);
     }
     let name = types_name(answer).ok_or("the list answers neither an array nor a generated type")?;
-    match types.get(&name) {
+    match types.get(&name).copied() {
         Some(Item::Struct(s)) => {
             let syn::Fields::Named(named) = &s.fields else { return Err(format!("`{name}` has no named fields")) };
             named
@@ -411,15 +414,9 @@ mod tests {
     #[test]
     fn names_and_item_types() {
         assert_eq!(pascal("kb_article"), "KbArticle");
-        let mut types = HashMap::new();
-        types.insert(
-            "FaultsView".to_string(),
-            syn::parse_quote! { pub struct FaultsView { pub record_count: Option<i32>, pub tickets: ::std::option::Option<::std::vec::Vec<FaultsList>> } },
-        );
-        types.insert(
-            "GetAgentResponse".to_string(),
-            syn::parse_quote! { pub enum GetAgentResponse { Variant0(FaultsView), Variant1(::std::vec::Vec<FaultsList>) } },
-        );
+        let view: Item = syn::parse_quote! { pub struct FaultsView { pub record_count: Option<i32>, pub tickets: ::std::option::Option<::std::vec::Vec<FaultsList>> } };
+        let either: Item = syn::parse_quote! { pub enum GetAgentResponse { Variant0(FaultsView), Variant1(::std::vec::Vec<FaultsList>) } };
+        let types = HashMap::from([("FaultsView".to_string(), &view), ("GetAgentResponse".to_string(), &either)]);
         let t = |s: &str| -> Type { syn::parse_str(s).unwrap() };
         let f = vec!["tickets".to_string()];
         assert_eq!(list_item(&t("types::FaultsView"), &f, &types).unwrap(), "FaultsList");
