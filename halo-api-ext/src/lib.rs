@@ -45,6 +45,7 @@
 //! Every failure is one type, [`HaloError`]. See [`policy`].
 
 mod auth;
+pub mod changes;
 mod client;
 pub mod config;
 mod limiter;

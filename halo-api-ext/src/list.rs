@@ -158,6 +158,13 @@ impl<'a, B: Operation<'a> + Clone + Send + Sync + 'a, T> List<'a, B, T> {
     }
 }
 
+impl<'a, B: Source<'a>, T> List<'a, B, T> {
+    /// The generated operation's id: `get_tickets`.
+    pub(crate) fn op_id(&self) -> &'static str {
+        self.op.id()
+    }
+}
+
 impl<'a, B: Source<'a> + 'a, T: DeserializeOwned + Send + 'a> List<'a, B, T> {
     /// One page (`page_no` from 1).
     pub async fn page(&self, page_no: u32) -> Result<Page<T>, HaloError> {
@@ -222,8 +229,10 @@ impl<'a, B: Source<'a> + 'a, T: DeserializeOwned + Send + 'a> List<'a, B, T> {
     {
         let inflight = Some((1, self.spawn(1)));
         let total = Arc::new(std::sync::atomic::AtomicU64::new(u64::MAX));
+        let buffered = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let pages = Box::pin(Pages {
             total: total.clone(),
+            buffered: buffered.clone(),
             list: self,
             buffer: VecDeque::new(),
             inflight,
@@ -233,7 +242,7 @@ impl<'a, B: Source<'a> + 'a, T: DeserializeOwned + Send + 'a> List<'a, B, T> {
             last: None,
             count: None,
         });
-        ListStream { inner: pages, total }
+        ListStream { inner: pages, total, buffered }
     }
 
     /// Builds page `page_no`'s request and fetches it in a task of its own.
@@ -291,6 +300,8 @@ struct Pages<'a, B, T> {
     count: Option<u64>,
     /// `count`, for [`ListStream::record_count`] (u64::MAX: not known).
     total: Arc<std::sync::atomic::AtomicU64>,
+    /// `buffer.len()`, for [`ListStream::page_done`].
+    buffered: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl<B, T> Unpin for Pages<'_, B, T> {}
@@ -299,6 +310,7 @@ impl<B, T> Unpin for Pages<'_, B, T> {}
 pub struct ListStream<'a, T> {
     inner: BoxStream<'a, Result<T, HaloError>>,
     total: Arc<std::sync::atomic::AtomicU64>,
+    buffered: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl<T> ListStream<'_, T> {
@@ -306,6 +318,12 @@ impl<T> ListStream<'_, T> {
     /// the first page has arrived.
     pub fn record_count(&self) -> Option<u64> {
         Some(self.total.load(std::sync::atomic::Ordering::Relaxed)).filter(|n| *n != u64::MAX)
+    }
+
+    /// Whether the record just yielded was the last of its page (what a
+    /// reader that judges a whole page, as the change feed does, needs).
+    pub fn page_done(&self) -> bool {
+        self.buffered.load(std::sync::atomic::Ordering::Relaxed) == 0
     }
 }
 
@@ -338,6 +356,7 @@ impl<'a, B: Source<'a> + 'a, T: DeserializeOwned + halo_api::Identified + Send +
         let this = &mut *self;
         loop {
             if let Some(r) = this.buffer.pop_front() {
+                this.buffered.store(this.buffer.len(), std::sync::atomic::Ordering::Relaxed);
                 return Poll::Ready(Some(Ok(r)));
             }
             let Some((page_no, fetch)) = this.inflight.as_mut() else { return Poll::Ready(None) };

@@ -14,6 +14,7 @@
 //! So the table follows the Cargo features: a resource whose operations were
 //! not generated has no named actions.
 
+use crate::changes::{ChangeRule, Cursor, Feed};
 use crate::client::HaloClient;
 use crate::list::{AnyOperation, List, ListShape, Marker, Source};
 use futures::future::BoxFuture;
@@ -145,6 +146,8 @@ pub struct Resource {
     pub path: &'static str,
     /// Where a wrapped list keeps its records.
     pub fields: &'static [&'static str],
+    /// Its change feed's facts, if it has one.
+    pub changes: Option<ChangeRule>,
     actions: &'static Actions,
 }
 
@@ -163,6 +166,7 @@ impl fmt::Debug for Resource {
             .field("name", &self.name)
             .field("path", &self.path)
             .field("fields", &self.fields)
+            .field("changes", &self.changes)
             .finish_non_exhaustive()
     }
 }
@@ -199,6 +203,20 @@ impl Resource {
         (self.actions.upsert)(halo, records).await
     }
 
+    /// The change feed, records as JSON: `list_tickets().changes(cursor)`.
+    /// An error naming the resources that have one when this one does not.
+    pub fn changes<'a>(
+        &self,
+        halo: &'a HaloClient,
+        cursor: Cursor,
+    ) -> Result<Feed<'a, AnyOperation<'a>, Value>, HaloError> {
+        let rule = self.changes.ok_or_else(|| {
+            let with: Vec<_> = RESOURCES.iter().filter(|r| r.changes.is_some()).map(|r| r.name).collect();
+            HaloError::InvalidRequest(format!("{} has no change feed; these do: {}", self.name, with.join(", ")))
+        })?;
+        Ok(self.list(halo).changes_by(rule, cursor))
+    }
+
     /// The named delete.
     pub async fn delete(&self, halo: &HaloClient, id: i64) -> Result<(), HaloError> {
         (self.actions.delete)(halo, id).await
@@ -222,6 +240,7 @@ macro_rules! resources {
             item: $Item:ident,
             upsert: $post_op:ident $PostB:ident,
             delete: $delete_op:ident $DeleteB:ident,
+            changes: { $(updated: $updated:literal, order: $order:literal, query: { $($qk:literal = $qv:literal),* })? },
         }
     )*) => {
         /// The resources of the table this build has, in the table's order.
@@ -231,9 +250,37 @@ macro_rules! resources {
                 one: stringify!($one),
                 path: $path,
                 fields: &[$($field),*],
+                changes: {
+                    #[allow(unused_variables)]
+                    let rule: Option<ChangeRule> = None;
+                    $(let rule = Some(change_rules::$name::RULE); let _ = $updated;)?
+                    rule
+                },
                 actions: &Actions { list: by_name::$name::list, get: by_name::$name::get, upsert: by_name::$name::upsert, delete: by_name::$name::delete },
             }
         ),*];
+
+        mod change_rules {$($(
+            pub mod $name {
+                use crate::changes::ChangeRule;
+                pub const RULE: ChangeRule = ChangeRule {
+                    updated: $updated,
+                    order: if $order.is_empty() { None } else { Some($order) },
+                    query: &[$(($qk, $qv)),*],
+                };
+            }
+        )?)*}
+
+        $($(
+            impl<'a, T> List<'a, halo_api::builder::$ListB<'a>, T> {
+                #[doc = concat!("The change feed of ", stringify!($name), ": records created or updated after `cursor`, ",
+                    "by polling this list (its filters kept). Update time: `", $updated, "`. See [`crate::changes`].")]
+                pub fn changes(self, cursor: Cursor) -> Feed<'a, halo_api::builder::$ListB<'a>, T> {
+                    let _ = $updated;
+                    self.changes_by(change_rules::$name::RULE, cursor)
+                }
+            }
+        )?)*
 
         /// Halo's records, by the names integrations use.
         pub mod aliases {

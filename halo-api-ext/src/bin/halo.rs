@@ -68,6 +68,26 @@ enum Command {
     Upsert { resource: String, file: Option<String> },
     /// Delete one record by id.
     Delete { resource: String, id: i64 },
+    /// New and updated records as they change, one JSON object per line,
+    /// until interrupted (Ctrl-C: exit 0 after the line being written).
+    Watch {
+        /// tickets, actions, clients, sites, users or assets
+        resource: String,
+        /// Changes at or after this time: 2025-04-01T09:00:00 (UTC unless it
+        /// has an offset) [default: now]
+        #[arg(long, value_name = "DATETIME")]
+        since: Option<String>,
+        /// Seconds between the starts of two polls.
+        #[arg(long, default_value_t = 30.0, value_name = "SECONDS")]
+        interval: f64,
+        /// Keep the cursor in FILE: resumed from when present (then
+        /// --since is not used), rewritten after each line.
+        #[arg(long, value_name = "FILE")]
+        cursor: Option<std::path::PathBuf>,
+        /// A filter, KEY=VALUE (repeatable): actions need ticket_id=ID.
+        #[arg(long = "query", value_name = "KEY=VALUE")]
+        query: Vec<String>,
+    },
     /// Run report SQL without saving it; one row per line.
     Report {
         #[arg(long)]
@@ -206,6 +226,115 @@ fn progress() -> Option<indicatif::ProgressBar> {
     Some(bar)
 }
 
+/// `halo watch`: the feed's changes as lines, flushed one by one, until
+/// SIGINT or SIGTERM; errors that a later poll may not meet (network, 429,
+/// 5xx) are reported and the feed goes on.
+async fn watch(
+    halo: &HaloClient,
+    resource: &Resource,
+    since: Option<String>,
+    interval: f64,
+    cursor_file: Option<std::path::PathBuf>,
+    query: Vec<(String, String)>,
+    out: &mut impl Write,
+) -> Result<(), Failure> {
+    use halo_api_ext::changes::{Cursor, parse_time};
+    if !(interval.is_finite() && interval > 0.0) {
+        return Err(Failure::Usage(format!("--interval {interval}: give a number of seconds above 0")));
+    }
+    let saved = match &cursor_file {
+        Some(f) if f.exists() => {
+            let text =
+                std::fs::read_to_string(f).map_err(|e| Failure::Usage(format!("--cursor {}: {e}", f.display())))?;
+            Some(serde_json::from_str::<Cursor>(&text).map_err(|e| {
+                Failure::Usage(format!(
+                    "--cursor {}: not a cursor halo wrote ({e}); move it away to start anew",
+                    f.display()
+                ))
+            })?)
+        }
+        _ => None,
+    };
+    let cursor = match (saved, since) {
+        (Some(c), _) => c,
+        (None, Some(s)) => Cursor::since(parse_time(&s).ok_or_else(|| {
+            Failure::Usage(format!(
+                "--since `{s}` is not a date-time: write 2025-04-01T09:00:00 (UTC) or add an offset"
+            ))
+        })?),
+        (None, None) => Cursor::now(),
+    };
+    let mut feed = resource
+        .changes(halo, cursor)
+        .map_err(|e| Failure::Usage(e.to_string()))?
+        .interval(std::time::Duration::from_secs_f64(interval));
+    for (k, v) in query {
+        feed = feed.map_list(|l| l.filter(k, v));
+    }
+    let mut changes = feed.stream();
+    let stop = interrupted().map_err(|e| Failure::Usage(format!("cannot watch for Ctrl-C: {e}")))?;
+    tokio::pin!(stop);
+    loop {
+        let change = tokio::select! {
+            biased;
+            () = &mut stop => return Ok(()),
+            next = changes.next() => match next {
+                None => return Ok(()),
+                Some(c) => c,
+            },
+        };
+        match change {
+            Ok(c) => {
+                emit(out, &c.record, false)?;
+                out.flush().map_err(|e| Failure::Usage(format!("writing stdout: {e}")))?;
+                if let Some(f) = &cursor_file {
+                    save_cursor(f, &c.cursor)?;
+                }
+            }
+            Err(e @ (HaloError::Transport { .. } | HaloError::RateLimited { .. })) => {
+                eprintln!("halo: {e} (trying again at the next poll)")
+            }
+            Err(e @ HaloError::Api { status: 500.., .. }) => eprintln!("halo: {e} (trying again at the next poll)"),
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+/// Resolves on SIGINT or SIGTERM (Ctrl-C elsewhere). The handlers are in
+/// place when this returns, so a signal from then on is never the default
+/// (killing the process mid-line).
+fn interrupted() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (mut int, mut term) = (signal(SignalKind::interrupt())?, signal(SignalKind::terminate())?);
+        Ok(async move {
+            tokio::select! {
+                _ = int.recv() => {}
+                _ = term.recv() => {}
+            }
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        let c = tokio::signal::ctrl_c();
+        Ok(async move {
+            let _ = c.await;
+        })
+    }
+}
+
+/// Writes the cursor beside FILE, then renames it over FILE: a crash leaves
+/// the old cursor or the new one, never half of one.
+fn save_cursor(file: &std::path::Path, cursor: &halo_api_ext::changes::Cursor) -> Result<(), Failure> {
+    let text = serde_json::to_vec(cursor).map_err(|e| Failure::Usage(format!("--cursor: {e}")))?;
+    let mut tmp = file.as_os_str().to_owned();
+    tmp.push(".tmp");
+    std::fs::write(&tmp, text)
+        .and_then(|()| std::fs::rename(&tmp, file))
+        .map_err(|e| Failure::Usage(format!("--cursor {}: {e}", file.display())))
+}
+
 async fn run(cli: Cli) -> Result<(), Failure> {
     let halo = HaloClient::new(config(&cli)?)?;
     let stdout = std::io::stdout();
@@ -253,6 +382,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Delete { resource: r, id } => {
             resource(&r)?.delete(&halo, id).await?;
             emit(&mut out, &serde_json::json!({"deleted": id}), true)?;
+        }
+        Command::Watch { resource: r, since, interval, cursor, query } => {
+            watch(&halo, resource(&r)?, since, interval, cursor, pairs(&query)?, &mut out).await?;
         }
         Command::Report { sql } => {
             for row in halo.preview_report(&sql).await? {

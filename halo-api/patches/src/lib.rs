@@ -56,13 +56,19 @@ pub fn patch(bytes: &[u8], resources: Vec<resources::Resource>) -> Result<Patche
 /// trailing newline, plus `info.x-halo-rs` saying what it was made from.
 ///
 /// `resources` carries the resource table (name, singular, path, list
-/// fields) so that halo-api's build script can map its Cargo features to
+/// fields, change feed) so that halo-api's build script can map its Cargo features to
 /// operations, and generate the table halo-api-ext's named actions are
 /// expanded from, without reading anything outside its own crate.
 pub fn render(mut doc: Value, source_sha256: &str, resources: &[resources::Resource]) -> Result<String> {
     let resources: Vec<Value> = resources
         .iter()
-        .map(|r| serde_json::json!({"feature": r.name, "one": r.one, "path": r.path, "fields": r.fields}))
+        .map(|r| {
+            let changes = r
+                .changes
+                .as_ref()
+                .map(|c| serde_json::json!({"updated": c.updated, "order": c.order, "query": c.query}));
+            serde_json::json!({"feature": r.name, "one": r.one, "path": r.path, "fields": r.fields, "changes": changes})
+        })
         .collect();
     doc["info"]["x-halo-rs"] = serde_json::json!({
         "generated-by": "cargo xtask codegen",

@@ -37,6 +37,14 @@ struct Entry {
     one: String,
     path: String,
     fields: Vec<String>,
+    changes: Option<Changes>,
+}
+
+/// A change feed's row (spec/resources.toml, `changes`).
+struct Changes {
+    updated: String,
+    order: Option<String>,
+    query: Vec<(String, String)>,
 }
 
 pub fn table(file: &syn::File, doc: &Value) -> Result<Table, String> {
@@ -99,6 +107,15 @@ pub fn table(file: &syn::File, doc: &Value) -> Result<Table, String> {
         ]
         .map(|n| format_ident!("{n}"));
         let [list_name, get_name, upsert_name, delete_name] = &names;
+        let changes = match &e.changes {
+            None => quote!({}),
+            Some(c) => {
+                changes_fit(c, &list, &record.to_string(), &types).map_err(|m| why(&m))?;
+                let (updated, order) = (&c.updated, c.order.clone().unwrap_or_default());
+                let (keys, values): (Vec<_>, Vec<_>) = c.query.iter().cloned().unzip();
+                quote!({ updated: #updated, order: #order, query: { #(#keys = #values),* } })
+            }
+        };
         rows.push(quote! {
             #name {
                 names: #list_name #get_name #upsert_name #delete_name,
@@ -114,6 +131,7 @@ pub fn table(file: &syn::File, doc: &Value) -> Result<Table, String> {
                 item: #item,
                 upsert: #post_op #post_b,
                 delete: #delete_op #delete_b,
+                changes: #changes,
             }
         });
     }
@@ -153,7 +171,25 @@ fn entries(doc: &Value) -> Result<Vec<Entry>, String> {
             let fields = r.get("fields").and_then(Value::as_array).ok_or_else(|| {
                 "post-pass resources: an entry of info.x-halo-rs.resources has no `fields`: run `cargo xtask codegen`".to_string()
             })?;
+            let changes = match r.get("changes") {
+                None | Some(Value::Null) => None,
+                Some(c) => {
+                    let bad = || "post-pass resources: an entry's `changes` is not {updated, order, query}: run `cargo xtask codegen`".to_string();
+                    Some(Changes {
+                        updated: c.get("updated").and_then(Value::as_str).ok_or_else(bad)?.to_string(),
+                        order: c.get("order").and_then(Value::as_str).map(str::to_string),
+                        query: c
+                            .get("query")
+                            .and_then(Value::as_object)
+                            .ok_or_else(bad)?
+                            .iter()
+                            .map(|(k, v)| Ok((k.clone(), v.as_str().ok_or_else(bad)?.to_string())))
+                            .collect::<Result<_, String>>()?,
+                    })
+                }
+            };
             Ok(Entry {
+                changes,
                 name: s("feature")?,
                 one: s("one")?,
                 path: s("path")?,
@@ -384,6 +420,29 @@ fn list_item(answer: &Type, fields: &[String], types: &HashMap<String, &Item>) -
     }
 }
 
+/// A change feed's row must fit the generated code: its query parameters
+/// and `order` are the list operation's setters, and the record type has
+/// the update-time field (so a typo in the table fails the build).
+fn changes_fit(c: &Changes, list: &Builder, record: &str, types: &HashMap<String, &Item>) -> Result<(), String> {
+    let has = |n: &str| list.setters.iter().any(|(s, _)| s == n);
+    for (k, _) in &c.query {
+        if !has(k) {
+            return Err(format!("changes.query: `{k}` is not a query parameter of `{}`", list.method));
+        }
+    }
+    if c.order.is_some() && !(has("order") && has("orderdesc")) {
+        return Err(format!("changes.order: `{}` has no `order` and `orderdesc` parameters", list.method));
+    }
+    let Some(Item::Struct(s)) = types.get(record).copied() else {
+        return Err(format!("changes.updated: the record type `{record}` is not a generated struct"));
+    };
+    let found = s.fields.iter().any(|f| f.ident.as_ref().is_some_and(|i| i == &c.updated));
+    if !found {
+        return Err(format!("changes.updated: the record type `{record}` has no field `{}`", c.updated));
+    }
+    Ok(())
+}
+
 /// `types::X` -> `$crate::types::X`; anything else as it is (std paths,
 /// primitives). Types are emitted into a macro other crates expand.
 fn crate_path(ty: &Type) -> proc_macro2::TokenStream {
@@ -424,6 +483,32 @@ mod tests {
         assert_eq!(list_item(&t("types::GetAgentResponse"), &f, &types).unwrap(), "FaultsList");
         assert!(list_item(&t("types::FaultsView"), &["rows".into()], &types).unwrap_err().contains("no array field"));
         assert!(list_item(&t("()"), &f, &types).is_err());
+    }
+
+    #[test]
+    fn a_change_row_that_does_not_fit_is_an_error() {
+        let rec: Item =
+            syn::parse_quote! { pub struct Faults { pub id: Option<i32>, pub last_update: Option<String> } };
+        let types = HashMap::from([("Faults".to_string(), &rec)]);
+        let list = Builder {
+            method: "get_tickets".into(),
+            ident: "GetTickets".into(),
+            setters: vec![("startdate".into(), syn::parse_quote!(String)), ("order".into(), syn::parse_quote!(String))],
+            answer: syn::parse_quote!(()),
+        };
+        let row = |updated: &str, order: Option<&str>, key: &str| Changes {
+            updated: updated.into(),
+            order: order.map(Into::into),
+            query: vec![(key.into(), "{since}".into())],
+        };
+        assert!(changes_fit(&row("last_update", None, "startdate"), &list, "Faults", &types).is_ok());
+        let e = changes_fit(&row("lastupdate", None, "startdate"), &list, "Faults", &types).unwrap_err();
+        assert!(e.contains("no field `lastupdate`"), "{e}");
+        let e = changes_fit(&row("last_update", None, "since"), &list, "Faults", &types).unwrap_err();
+        assert!(e.contains("`since` is not a query parameter of `get_tickets`"), "{e}");
+        let e =
+            changes_fit(&row("last_update", Some("last_update"), "startdate"), &list, "Faults", &types).unwrap_err();
+        assert!(e.contains("no `order` and `orderdesc`"), "{e}");
     }
 
     #[test]
