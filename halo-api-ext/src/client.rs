@@ -30,6 +30,8 @@ pub(crate) struct Shared {
     pub(crate) policy: Arc<Policy>,
     pub(crate) endpoints: Endpoints,
     insecure_http: bool,
+    /// `/FieldInfo`, read once per client (and its clones).
+    field_definitions: tokio::sync::OnceCell<Arc<Vec<crate::custom_fields::FieldDefinition>>>,
 }
 
 impl std::fmt::Debug for HaloClient {
@@ -83,7 +85,15 @@ impl HaloClient {
             http.clone(),
             halo_api::Inner::new(Seam(policy.clone())),
         );
-        Ok(Self { shared: Arc::new(Shared { raw, policy, endpoints, insecure_http: config.allow_insecure_http }) })
+        Ok(Self {
+            shared: Arc::new(Shared {
+                raw,
+                policy,
+                endpoints,
+                insecure_http: config.allow_insecure_http,
+                field_definitions: tokio::sync::OnceCell::new(),
+            }),
+        })
     }
 
     /// [`HaloConfig::from_env`], then [`HaloClient::new`].
@@ -163,6 +173,51 @@ impl HaloClient {
             return Err(HaloError::Report(err));
         }
         Ok(report.rows.unwrap_or_default())
+    }
+
+    /// Every custom field definition (`GET /FieldInfo`, the generated
+    /// `get_field_info`), read once and kept for the life of this client
+    /// and its clones; a failed read is not kept. (Feature `full`.)
+    #[cfg(feature = "full")]
+    pub async fn custom_field_definitions(&self) -> Result<Arc<Vec<crate::custom_fields::FieldDefinition>>, HaloError> {
+        use halo_api::Operation as _;
+        const ID: &str = <halo_api::builder::GetFieldInfo<'_> as halo_api::Operation>::ID;
+        let defs = self
+            .shared
+            .field_definitions
+            .get_or_try_init(|| async {
+                let answer = self.raw().get_field_info().exchange().await?;
+                let v: Value = wire::decode(ID, &answer.body)?;
+                // A bare array, or (not seen, accepted) an object holding one.
+                let items = match v {
+                    Value::Array(a) => a,
+                    Value::Object(o) => o
+                        .into_iter()
+                        .find_map(|(_, v)| match v {
+                            Value::Array(a) => Some(a),
+                            _ => None,
+                        })
+                        .unwrap_or_default(),
+                    _ => Vec::new(),
+                };
+                let defs: Vec<crate::custom_fields::FieldDefinition> =
+                    wire::decode(ID, &serde_json::to_vec(&items).unwrap_or_default())?;
+                Ok::<_, HaloError>(Arc::new(defs))
+            })
+            .await?;
+        Ok(defs.clone())
+    }
+
+    /// One custom field definition by name, label or id (from
+    /// [`HaloClient::custom_field_definitions`]); an unknown key is an error
+    /// that lists Halo's field names. (Feature `full`.)
+    #[cfg(feature = "full")]
+    pub async fn custom_field_definition(
+        &self,
+        key: impl Into<crate::custom_fields::FieldKey>,
+    ) -> Result<crate::custom_fields::FieldDefinition, HaloError> {
+        let defs = self.custom_field_definitions().await?;
+        crate::custom_fields::definition(&defs, &key.into()).cloned()
     }
 
     /// POST /Attachment/image (multipart, not generated): uploads a file and

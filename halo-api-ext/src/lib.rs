@@ -44,17 +44,27 @@
 //! may have reached Halo, and the answer read up to `max_response_bytes`.
 //! Every failure is one type, [`HaloError`]. See [`policy`].
 
+#[cfg(feature = "attachments")]
+pub mod attachments;
 mod auth;
 pub mod changes;
 mod client;
 pub mod config;
+pub mod custom_fields;
 mod limiter;
 pub mod list;
+#[cfg(feature = "actions")]
+pub mod notes;
 pub mod policy;
+pub mod profiles;
 mod resources;
+#[cfg(feature = "webhooks")]
+pub mod webhooks;
 
 pub use client::{HaloClient, Request};
 pub use config::{Endpoints, HaloConfig, RateLimit, RetryPolicy};
+pub use custom_fields::{CustomFieldsExt, FieldKey, FieldValue};
+pub use halo_api::{CustomFields, FieldRef};
 pub use list::{AnyOperation, List, ListShape, ListStream, Page, decode_list};
 pub use resources::aliases::*;
 pub use resources::{Get, RESOURCES, Records, Resource};

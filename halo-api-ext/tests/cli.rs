@@ -15,6 +15,8 @@ fn halo(server: &MockServer) -> Command {
         "HALO_ON_PREM",
         "HALO_SCOPE",
         "HALO_RATE_LIMIT",
+        "HALO_PROFILE",
+        "HALO_CONFIG",
     ] {
         c.env_remove(k);
     }
@@ -213,4 +215,145 @@ fn watch_refuses_a_bad_since_and_a_resource_without_a_feed() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// A config dir with `halo/config.toml` holding `text`, at `mode`.
+fn config_home(text: &str, mode: u32) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt as _;
+    static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let home = std::env::temp_dir().join(format!("halo-cli-config-{}-{n}", std::process::id()));
+    std::fs::create_dir_all(home.join("halo")).unwrap();
+    let file = home.join("halo/config.toml");
+    std::fs::write(&file, text).unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(mode)).unwrap();
+    home
+}
+
+/// `halo` with no HALO_* settings at all: what a profile must supply.
+fn bare() -> Command {
+    let server = MockServer::start();
+    let mut c = halo(&server);
+    for k in ["HALO_HOST", "HALO_CLIENT_ID", "HALO_TENANT", "HALO_CLIENT_SECRET"] {
+        c.env_remove(k);
+    }
+    c
+}
+
+#[test]
+fn two_profiles_reach_two_servers_and_a_readable_secret_is_refused() {
+    let (a, b) = (MockServer::start(), MockServer::start());
+    for (server, tenant, id, secret) in [(&a, "ta", "ca", "secret-a"), (&b, "tb", "cb", "secret-b")] {
+        server.mock(|when, then| {
+            when.method(POST)
+                .path("/auth/token")
+                .query_param("tenant", tenant)
+                .form_urlencoded_tuple("client_id", id)
+                .form_urlencoded_tuple("client_secret", secret);
+            then.status(200).json_body(json!({"access_token": format!("tok-{tenant}"), "expires_in": 3600}));
+        });
+        server.mock(|when, then| {
+            when.method(GET).path("/api/Tickets").header("authorization", format!("Bearer tok-{tenant}"));
+            then.status(200)
+                .json_body(json!({"record_count": 1, "tickets": [{"id": 1, "summary": format!("from {tenant}")}]}));
+        });
+    }
+    let text = format!(
+        "[profiles.a]\nhost = \"{}\"\ntenant = \"ta\"\nclient_id = \"ca\"\nclient_secret = \"secret-a\"\n\n\
+         [profiles.b]\nhost = \"{}\"\ntenant = \"tb\"\nclient_id = \"cb\"\nclient_secret_env = \"B_SECRET\"\n",
+        a.base_url(),
+        b.base_url()
+    );
+    let home = config_home(&text, 0o600);
+    let list = |profile: &str| {
+        let out = bare()
+            .env("XDG_CONFIG_HOME", &home)
+            .env("B_SECRET", "secret-b")
+            .args(["--profile", profile, "list", "tickets"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(list("a").contains("from ta"));
+    assert!(list("b").contains("from tb"));
+    // HALO_PROFILE picks one too; a variable beats the profile's key.
+    let out = bare().env("XDG_CONFIG_HOME", &home).env("HALO_PROFILE", "a").args(["list", "tickets"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("from ta"));
+    let out = bare()
+        .env("XDG_CONFIG_HOME", &home)
+        .env("HALO_PROFILE", "a")
+        .env("HALO_TENANT", "tb")
+        .args(["list", "tickets"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "tenant tb against server a: no token");
+
+    let out = bare().env("XDG_CONFIG_HOME", &home).args(["profiles"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().count(), 2, "{text}");
+    let first: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    assert_eq!(first, json!({"profile": "a", "host": a.base_url()}));
+    assert!(!text.contains("secret"), "{text}");
+
+    let out = bare().env("XDG_CONFIG_HOME", &home).args(["--profile", "c", "list", "tickets"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`c` is not in"), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let readable = config_home(&text_with_secret(&a.base_url()), 0o644);
+    let out = bare().env("XDG_CONFIG_HOME", &readable).args(["--profile", "a", "list", "tickets"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("can be read by others") && err.contains("chmod 600"), "{err}");
+    assert!(!err.contains("secret-a"), "{err}");
+    let _ = std::fs::remove_dir_all(home);
+    let _ = std::fs::remove_dir_all(readable);
+}
+
+fn text_with_secret(host: &str) -> String {
+    format!("[profiles.a]\nhost = \"{host}\"\ntenant = \"ta\"\nclient_id = \"ca\"\nclient_secret = \"secret-a\"\n")
+}
+
+#[test]
+fn attach_uploads_a_file_and_download_writes_one() {
+    use base64::Engine as _;
+    let server = MockServer::start();
+    token(&server);
+    let dir = std::env::temp_dir().join(format!("halo-cli-attach-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("report.pdf");
+    std::fs::write(&file, b"%PDF-1.4 tiny").unwrap();
+    let encoded = base64::engine::general_purpose::STANDARD.encode(b"%PDF-1.4 tiny");
+    let upload = server.mock(|when, then| {
+        when.method(POST).path("/api/Attachment").json_body(json!([{
+            "ticket_id": 42, "filename": "report.pdf", "content_type": "application/pdf", "data_base64": encoded
+        }]));
+        then.status(200).json_body(json!([{"id": 9, "ticket_id": 42, "filename": "report.pdf"}]));
+    });
+    let out = halo(&server).args(["attach", "tickets", "42"]).arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap().trim(),
+        r#"{"attachment":9,"filename":"report.pdf","ticket":42}"#
+    );
+    upload.assert();
+
+    server.mock(|when, then| {
+        when.method(GET).path("/api/Attachment/9");
+        then.status(200).json_body(json!({"id": 9, "filename": "../../report.pdf", "data_base64": encoded}));
+    });
+    let out = halo(&server).current_dir(&dir).args(["download", "attachment", "9", "copy.pdf"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(std::fs::read(dir.join("copy.pdf")).unwrap(), b"%PDF-1.4 tiny");
+    let sub = dir.join("into");
+    std::fs::create_dir_all(&sub).unwrap();
+    let out = halo(&server).args(["download", "attachment", "9"]).arg(&sub).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(std::fs::read(sub.join("report.pdf")).unwrap(), b"%PDF-1.4 tiny", "Halo's name, its last part only");
+
+    let out = halo(&server).args(["attach", "tickets", "42"]).arg(dir.join("missing.pdf")).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("missing.pdf"));
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -31,6 +31,7 @@
 //! use), or one resource at a time (`tickets`, `clients`, ...).
 
 pub mod codec;
+pub mod custom_fields;
 pub mod error;
 #[doc(hidden)]
 pub mod identified;
@@ -40,6 +41,7 @@ mod seam;
 pub mod support;
 pub mod wire;
 
+pub use custom_fields::{CustomFields, FieldRef};
 pub use error::{EXCERPT_BYTES, HaloError};
 pub use identified::Identified;
 pub use operation::Operation;

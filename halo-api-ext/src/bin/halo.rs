@@ -6,6 +6,7 @@
 
 use clap::{Parser, Subcommand};
 use futures::StreamExt;
+use halo_api_ext::profiles::Profiles;
 use halo_api_ext::{HaloClient, HaloConfig, HaloError, RESOURCES, RateLimit, Resource};
 use serde_json::Value;
 use std::io::{Read, Write};
@@ -39,6 +40,11 @@ struct Cli {
     /// (default 290/300) [env: HALO_RATE_LIMIT]
     #[arg(long, global = true, value_name = "REQUESTS/SECONDS|off")]
     rate_limit: Option<String>,
+    /// A [profiles.NAME] table of halo/config.toml (its keys: the
+    /// variables' names without HALO_, lowercased); flags and variables
+    /// beat it [env: HALO_PROFILE]
+    #[arg(long, global = true, value_name = "NAME")]
+    profile: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -88,6 +94,23 @@ enum Command {
         #[arg(long = "query", value_name = "KEY=VALUE")]
         query: Vec<String>,
     },
+    /// Upload a file to a record: `halo attach tickets 42 invoice.pdf`.
+    Attach {
+        /// tickets (the record kind the attachment belongs to)
+        resource: String,
+        id: i64,
+        file: std::path::PathBuf,
+    },
+    /// Save an attachment to a file: `halo download attachment 7 [FILE]`
+    /// (default: Halo's file name, in the current directory).
+    Download {
+        /// attachment
+        what: String,
+        id: i64,
+        file: Option<std::path::PathBuf>,
+    },
+    /// The profiles of the config file and their hosts (never a secret).
+    Profiles,
     /// Run report SQL without saving it; one row per line.
     Report {
         #[arg(long)]
@@ -142,7 +165,11 @@ fn main() -> ExitCode {
 }
 
 fn config(cli: &Cli) -> Result<HaloConfig, Failure> {
-    let mut c = HaloConfig::from_env()?;
+    let profile = cli.profile.clone().or_else(|| std::env::var("HALO_PROFILE").ok().filter(|p| !p.is_empty()));
+    let mut c = match profile {
+        Some(name) => Profiles::load_default()?.config(&name, |k| std::env::var(k).ok())?,
+        None => HaloConfig::from_env()?,
+    };
     if let Some(h) = &cli.host {
         c.host = h.clone();
     }
@@ -336,9 +363,19 @@ fn save_cursor(file: &std::path::Path, cursor: &halo_api_ext::changes::Cursor) -
 }
 
 async fn run(cli: Cli) -> Result<(), Failure> {
-    let halo = HaloClient::new(config(&cli)?)?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
+    if let Command::Profiles = cli.command {
+        let profiles = Profiles::load_default()?;
+        for (name, host) in profiles.list() {
+            emit(&mut out, &serde_json::json!({"profile": name, "host": host}), false)?;
+        }
+        if profiles.list().next().is_none() {
+            eprintln!("halo: no profiles in {}", profiles.path().display());
+        }
+        return out.flush().map_err(|e| Failure::Usage(format!("writing stdout: {e}")));
+    }
+    let halo = HaloClient::new(config(&cli)?)?;
     match cli.command {
         Command::List { resource: r, query, page_size, max } => {
             let mut list = resource(&r)?.list(&halo).page_size(page_size);
@@ -385,6 +422,30 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Watch { resource: r, since, interval, cursor, query } => {
             watch(&halo, resource(&r)?, since, interval, cursor, pairs(&query)?, &mut out).await?;
+        }
+        Command::Profiles => unreachable!("answered above"),
+        Command::Attach { resource: r, id, file } => {
+            if r != "tickets" {
+                return Err(Failure::Usage(format!(
+                    "attach: `{r}`: files attach to tickets (halo attach tickets ID FILE)"
+                )));
+            }
+            let saved = halo.attach_file(id, &file).await.map_err(|e| match e {
+                HaloError::InvalidRequest(m) => Failure::Usage(m),
+                e => e.into(),
+            })?;
+            emit(
+                &mut out,
+                &serde_json::json!({"attachment": saved.id, "ticket": id, "filename": saved.filename}),
+                false,
+            )?;
+        }
+        Command::Download { what, id, file } => {
+            if what != "attachment" {
+                return Err(Failure::Usage(format!("download: `{what}`: only an attachment can be downloaded")));
+            }
+            let path = halo.download_attachment(id, file.as_deref()).await?;
+            emit(&mut out, &serde_json::json!({"attachment": id, "path": path}), false)?;
         }
         Command::Report { sql } => {
             for row in halo.preview_report(&sql).await? {

@@ -9,7 +9,8 @@
 //! - [`compact_serde`]: one-arm-per-field serde impls through `crate::codec`
 //!   instead of serde's derive (most of the compile time otherwise);
 //! - [`identity`]: `impl Identified` (the record's integer `id`) for every
-//!   struct, for de-duplicating list streams;
+//!   struct, for de-duplicating list streams, and `impl CustomFields` for
+//!   every struct with Halo's `customfields` array;
 //! - [`setters`]: plain calls instead of a closure per setter and a `?` per
 //!   parameter;
 //! - [`operations`]: each `send` becomes a plain request builder, an
@@ -47,6 +48,7 @@ pub struct Stats {
     pub boxed_fields: usize,
     pub operations: usize,
     pub resources: usize,
+    pub custom_field_records: usize,
 }
 
 impl std::fmt::Display for Stats {
@@ -56,7 +58,7 @@ impl std::fmt::Display for Stats {
             "Post-pass: {} type builders removed, {} structs with compact serde, {} kept serde's derive, {} fields renamed, \
              {} setter closures and {} parameter checks made plain calls, {} record fields boxed, \
              {} operations given a plain request builder, an `Operation` impl and the shared exchange, \
-             {} resources in the named-action table.",
+             {} resources in the named-action table, {} records with custom fields.",
             self.type_builders_removed,
             self.compact_structs,
             self.derived_structs,
@@ -66,6 +68,7 @@ impl std::fmt::Display for Stats {
             self.boxed_fields,
             self.operations,
             self.resources,
+            self.custom_field_records,
         )
     }
 }
@@ -85,6 +88,10 @@ pub fn run(file: &mut syn::File, doc: &Value) -> Result<Stats, String> {
                 for item in items.iter_mut() {
                     if let Item::Struct(s) = item {
                         extra.push(identity::identified(s)?);
+                        if let Some(i) = identity::custom_fields(s)? {
+                            extra.push(i);
+                            stats.custom_field_records += 1;
+                        }
                         stats.renamed_fields += field_names::rename_collisions(s, &renames)?;
                         stats.boxed_fields += boxing::box_records(s);
                         match compact_serde::compact_serde(s)? {

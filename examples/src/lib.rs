@@ -1,0 +1,1 @@
+//! Recipes live in the files beside this crate; see Cargo.toml.

@@ -1,0 +1,91 @@
+//! Notes on tickets in one call: `halo.add_note(ticket_id, "text")`, a
+//! POST /Actions (the generated `post_actions`) of just `ticket_id`,
+//! `outcome` and `note`, plus the options you set and nothing else (Halo
+//! answers 400 to clients that send much more).
+
+use crate::client::HaloClient;
+use futures::future::BoxFuture;
+use halo_api::HaloError;
+use halo_api::types::Actions;
+
+/// A note being added: see [`HaloClient::add_note`]. Await it.
+#[must_use = "a note is added when it is awaited"]
+#[derive(Debug, Clone)]
+pub struct AddNote<'a> {
+    halo: &'a HaloClient,
+    ticket_id: i64,
+    action: Actions,
+}
+
+impl HaloClient {
+    /// Adds a note to a ticket: `{"ticket_id", "outcome": "Note", "note"}`,
+    /// answering the action Halo saved. Set options before awaiting.
+    pub fn add_note(&self, ticket_id: i64, note: impl Into<String>) -> AddNote<'_> {
+        let action = Actions { outcome: Some("Note".into()), note: Some(note.into()), ..Default::default() };
+        AddNote { halo: self, ticket_id, action }
+    }
+}
+
+impl AddNote<'_> {
+    /// The action's outcome (its type as Halo names it), instead of `Note`.
+    pub fn outcome(mut self, outcome: impl Into<String>) -> Self {
+        self.action.outcome = Some(outcome.into());
+        self
+    }
+
+    /// Sends the note as HTML (`note_html`) instead of text (`note`).
+    pub fn html(mut self) -> Self {
+        self.action.note_html = self.action.note.take().or(self.action.note_html);
+        self
+    }
+
+    /// Whether the end user sees it (`hiddenfromuser`).
+    pub fn hidden_from_user(mut self, hidden: bool) -> Self {
+        self.action.hiddenfromuser = Some(hidden);
+        self
+    }
+
+    /// Time taken, in hours (`timetaken`).
+    pub fn time_taken(mut self, hours: f64) -> Self {
+        self.action.timetaken = Some(hours);
+        self
+    }
+
+    /// Moves the ticket to this status (`new_status`, a status id).
+    pub fn new_status(mut self, status_id: i32) -> Self {
+        self.action.new_status = Some(status_id);
+        self
+    }
+
+    /// Emails the note (`sendemail`, `emailto`).
+    pub fn send_email(mut self, to: impl Into<String>) -> Self {
+        self.action.sendemail = Some(true);
+        self.action.emailto = Some(to.into());
+        self
+    }
+
+    /// The action as it will be posted.
+    pub fn action(&self) -> Result<Actions, HaloError> {
+        let ticket_id = i32::try_from(self.ticket_id).map_err(|_| {
+            HaloError::InvalidRequest(format!("add_note: ticket id {} is out of Halo's range", self.ticket_id))
+        })?;
+        Ok(Actions { ticket_id: Some(ticket_id), ..self.action.clone() })
+    }
+}
+
+impl<'a> std::future::IntoFuture for AddNote<'a> {
+    type Output = Result<Actions, HaloError>;
+    type IntoFuture = BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let action = self.action()?;
+            let saved = self.halo.upsert_actions(action).await?;
+            saved.into_iter().next().ok_or_else(|| HaloError::Decode {
+                operation: "post_actions".into(),
+                path: String::new(),
+                message: "Halo answered no action".into(),
+            })
+        })
+    }
+}
