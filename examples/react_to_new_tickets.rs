@@ -8,7 +8,7 @@
 
 use futures::TryStreamExt;
 use halo_api_ext::changes::Cursor;
-use halo_api_ext::{HaloClient, HaloError, TicketListItem};
+use halo_api_ext::{HaloClient, HaloConfig, HaloError, TicketListItem};
 
 /// Calls `on_new` for each ticket logged at or after `cursor`'s time (an
 /// update to an older ticket is a change, not a new ticket), until `max`.
@@ -35,6 +35,6 @@ pub async fn run(
 #[allow(dead_code)]
 #[tokio::main]
 async fn main() -> Result<(), HaloError> {
-    let halo = HaloClient::from_env()?;
+    let halo = HaloClient::new(HaloConfig::from_env_or_profile()?)?;
     run(&halo, Cursor::now(), usize::MAX, |t| println!("new ticket #{:?}: {:?}", t.id, t.summary)).await
 }

@@ -142,6 +142,7 @@ mod tests {
             schema: "Faults".into(),
             list: ListShape::Wrapped,
             fields: vec!["tickets".into()],
+            changes: None,
         }
     }
 
