@@ -7,7 +7,9 @@
 use std::path::PathBuf;
 
 fn main() {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    // Read when the script runs, not when it is compiled: cargo reuses a
+    // compiled script across checkouts of one workspace.
+    let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let input = halo_patches::build::patched_document(&manifest).unwrap_or_else(|e| panic!("\n\nhalo-api: {e}\n\n"));
     input.env.iter().for_each(|v| println!("cargo:rerun-if-env-changed={v}"));
     input.files.iter().for_each(|f| println!("cargo:rerun-if-changed={}", f.display()));

@@ -27,7 +27,10 @@ fn snake(s: &str) -> String {
 }
 
 fn main() {
-    let spec = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../halo-api/halo.patched.json");
+    // Read when the script runs: cargo reuses a compiled script across
+    // checkouts of one workspace, so a path compiled in may be another's.
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let spec = std::path::Path::new(&manifest).join("../halo-api/halo.patched.json");
     println!("cargo:rerun-if-changed={}", spec.display());
     let doc: Value = serde_json::from_slice(&std::fs::read(&spec).expect("run `cargo xtask codegen` first")).unwrap();
     let mut out = String::from("pub fn all_operations() -> Vec<Op> {\n    vec![\n");

@@ -333,10 +333,8 @@ fn attach_uploads_a_file_and_download_writes_one() {
     });
     let out = halo(&server).args(["attach", "tickets", "42"]).arg(&file).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(
-        String::from_utf8(out.stdout).unwrap().trim(),
-        r#"{"attachment":9,"filename":"report.pdf","ticket":42}"#
-    );
+    let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(printed, json!({"attachment": 9, "filename": "report.pdf", "ticket": 42}));
     upload.assert();
 
     server.mock(|when, then| {

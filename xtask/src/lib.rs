@@ -22,9 +22,14 @@ pub const DEFAULT_SOURCE: &str = "https://halo.halopsa.com/api/swagger/v2/swagge
 /// The environment variable that overrides the default source.
 pub const SOURCE_ENV: &str = halo_patches::SOURCE_ENV;
 
-/// The workspace root (the parent of this crate's folder).
+/// The workspace root (the parent of this crate's folder). `cargo run`
+/// and `cargo test` set CARGO_MANIFEST_DIR when they start xtask: that one
+/// is this checkout's, where the compiled-in one may be another checkout's
+/// whose build cargo reused.
 pub fn workspace_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+    let manifest =
+        std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from);
+    manifest.parent().expect("xtask lives in the workspace").to_path_buf()
 }
 
 /// Where the patched document goes: halo-api's build script reads it.

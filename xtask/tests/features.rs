@@ -18,7 +18,8 @@ fn halo_api_features_match_the_resource_table() {
     assert_eq!(core, names, "`core` enables every resource");
 }
 
-/// halo-api-ext forwards the same features: each resource to halo-api's,
+/// halo-api-ext forwards the same features: each resource to halo-api's
+/// (plus the optional dependencies of that resource's helpers),
 /// `core` to all of them, `full` to halo-api's `full` and `core`.
 #[test]
 fn halo_api_ext_forwards_the_resource_table_as_features() {
@@ -31,7 +32,13 @@ fn halo_api_ext_forwards_the_resource_table_as_features() {
         features[f].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect()
     };
     for name in &names {
-        assert_eq!(list(name), [format!("halo-api/{name}")], "halo-api-ext feature `{name}`");
+        // halo-api's feature, then what the resource's own helpers need
+        // (attachments: base64, mime_guess, tokio's fs), never another resource.
+        let l = list(name);
+        assert_eq!(l[0], format!("halo-api/{name}"), "halo-api-ext feature `{name}`");
+        for extra in &l[1..] {
+            assert!(extra.starts_with("dep:") || extra.starts_with("tokio/"), "halo-api-ext feature `{name}`: {extra}");
+        }
     }
     let core: std::collections::BTreeSet<String> = list("core").into_iter().collect();
     assert_eq!(core, names, "`core` enables every resource");
