@@ -172,12 +172,20 @@ fn watch_prints_each_change_once_and_exits_0_on_ctrl_c() {
     assert_eq!(serde_json::from_str::<serde_json::Value>(&line).unwrap()["id"], 1);
     // Ticket 2 is created; ticket 1 is still there, unchanged.
     first.delete();
-    answer(json!([{"id": 2, "last_update": "2025-04-01T10:01:00Z"}, {"id": 1, "last_update": "2025-04-01T10:00:05Z"}]));
+    let mut second = answer(
+        json!([{"id": 2, "last_update": "2025-04-01T10:01:00Z"}, {"id": 1, "last_update": "2025-04-01T10:00:05Z"}]),
+    );
     let line = lines.recv_timeout(Duration::from_secs(5)).expect("the new ticket within an interval or so");
     assert_eq!(serde_json::from_str::<serde_json::Value>(&line).unwrap()["id"], 2);
+    // Ticket 1 is updated: printed again, with its new time.
+    second.delete();
+    answer(json!([{"id": 1, "last_update": "2025-04-01T10:02:00Z"}, {"id": 2, "last_update": "2025-04-01T10:01:00Z"}]));
+    let line = lines.recv_timeout(Duration::from_secs(5)).expect("the update within an interval or so");
+    let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert_eq!((v["id"].as_i64(), v["last_update"].as_str()), (Some(1), Some("2025-04-01T10:02:00Z")));
     std::thread::sleep(Duration::from_millis(600)); // a few more polls: nothing new
     let saved: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&cursor).unwrap()).unwrap();
-    assert_eq!(saved["seen"].as_array().map(Vec::len), Some(2), "the cursor file holds both: {saved}");
+    assert_eq!(saved["seen"].as_array().map(Vec::len), Some(3), "the cursor file holds all three changes: {saved}");
 
     let killed = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
     assert!(killed.success());
