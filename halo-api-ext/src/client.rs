@@ -31,6 +31,7 @@ pub(crate) struct Shared {
     pub(crate) endpoints: Endpoints,
     insecure_http: bool,
     /// `/FieldInfo`, read once per client (and its clones).
+    #[cfg(feature = "full")]
     field_definitions: tokio::sync::OnceCell<Arc<Vec<crate::custom_fields::FieldDefinition>>>,
 }
 
@@ -91,6 +92,7 @@ impl HaloClient {
                 policy,
                 endpoints,
                 insecure_http: config.allow_insecure_http,
+                #[cfg(feature = "full")]
                 field_definitions: tokio::sync::OnceCell::new(),
             }),
         })

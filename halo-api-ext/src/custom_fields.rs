@@ -246,8 +246,9 @@ pub struct FieldDefinition {
     pub usage: Option<i64>,
 }
 
-/// Finds a definition by key among `defs`, or an error listing them.
-pub(crate) fn definition<'d>(defs: &'d [FieldDefinition], key: &FieldKey) -> Result<&'d FieldDefinition, HaloError> {
+/// Finds a definition by key (name, label or id) among `defs`, or an error
+/// listing their names.
+pub fn definition<'d>(defs: &'d [FieldDefinition], key: &FieldKey) -> Result<&'d FieldDefinition, HaloError> {
     defs.iter().find(|d| key.matches(Some(d.id), d.name.as_deref(), d.label.as_deref())).ok_or_else(|| {
         let names: Vec<&str> = defs.iter().filter_map(|d| d.name.as_deref()).collect();
         HaloError::InvalidRequest(format!("no custom field {key} in /FieldInfo; Halo has: {}", names.join(", ")))

@@ -46,6 +46,23 @@ async fn tickets_from<'a>(server: &'a MockServer, startdate: &str, rows: &[Value
         .await
 }
 
+/// GET /Tickets answering `pages` by page_no, with the total of them all.
+async fn paged<'a>(server: &'a MockServer, pages: &[Vec<Value>]) -> Vec<httpmock::Mock<'a>> {
+    let total: usize = pages.iter().map(Vec::len).sum();
+    let mut mocks = Vec::new();
+    for (i, rows) in pages.iter().enumerate() {
+        let body = json!({"record_count": total, "tickets": rows});
+        let mock = server
+            .mock_async(|when, then| {
+                when.method(GET).path("/api/Tickets").query_param("page_no", (i + 1).to_string());
+                then.status(200).json_body(body);
+            })
+            .await;
+        mocks.push(mock);
+    }
+    mocks
+}
+
 fn ids<T>(changes: &[halo_api_ext::changes::Change<T>]) -> Vec<i64> {
     changes.iter().map(|c| c.id).collect()
 }
@@ -99,18 +116,7 @@ async fn a_server_that_ignores_the_filter_and_the_order_gives_the_same_changes()
         ticket(4, "2025-04-01T09:10:00Z"),
         ticket(5, "2025-04-01T10:06:00Z"),
     ];
-    let mut pages = Vec::new();
-    for (i, rows) in all.chunks(2).enumerate() {
-        let body = json!({"record_count": 5, "tickets": rows});
-        pages.push(
-            server
-                .mock_async(|when, then| {
-                    when.method(GET).path("/api/Tickets").query_param("page_no", (i + 1).to_string());
-                    then.status(200).json_body(body);
-                })
-                .await,
-        );
-    }
+    let pages = paged(&server, &all.chunks(2).map(<[Value]>::to_vec).collect::<Vec<_>>()).await;
     let mut feed = halo.list_tickets().page_size(2).changes(Cursor::since(at(SINCE)));
     let changes = feed.poll().await.unwrap();
     assert_eq!(ids(&changes), [3, 5], "oldest first, only what changed after the cursor");
@@ -131,18 +137,7 @@ async fn newest_first_stops_paging_after_a_page_that_ends_before_the_cursor() {
         vec![ticket(1, "2025-04-01T09:00:00Z"), ticket(6, "2025-04-01T08:00:00Z")],
         vec![ticket(7, "2025-04-01T07:00:00Z")],
     ];
-    let mut mocks = Vec::new();
-    for (i, rows) in pages.iter().enumerate() {
-        let body = json!({"record_count": 7, "tickets": rows});
-        mocks.push(
-            server
-                .mock_async(|when, then| {
-                    when.method(GET).path("/api/Tickets").query_param("page_no", (i + 1).to_string());
-                    then.status(200).json_body(body);
-                })
-                .await,
-        );
-    }
+    let mocks = paged(&server, &pages).await;
     let changes = halo.list_tickets().page_size(2).changes(Cursor::since(at(SINCE))).poll().await.unwrap();
     assert_eq!(ids(&changes), [3, 5]);
     mocks[0].assert_calls_async(1).await;
