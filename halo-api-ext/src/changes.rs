@@ -62,7 +62,7 @@
 //! after it.
 
 use crate::list::{List, Source};
-use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use futures::StreamExt as _;
 use futures::stream::BoxStream;
 use halo_api::{HaloError, Identified};
@@ -138,20 +138,10 @@ impl Cursor {
 }
 
 /// Reads a time as Halo writes it: RFC 3339 (`Z` or an offset), or with no
-/// offset at all (read as UTC), with or without fractions of a second.
-pub fn parse_time(text: &str) -> Option<DateTime<Utc>> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
-        return Some(t.with_timezone(&Utc));
-    }
-    ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d"]
-        .iter()
-        .find_map(|f| {
-            NaiveDateTime::parse_from_str(text, f)
-                .ok()
-                .or_else(|| chrono::NaiveDate::parse_from_str(text, f).ok().and_then(|d| d.and_hms_opt(0, 0, 0)))
-        })
-        .map(|t| t.and_utc())
-}
+/// offset at all (read as UTC), with or without fractions of a second; a
+/// date alone is midnight UTC. The generated records' rule
+/// (`halo_api::codec::parse_date_time`), here for feeds and callers.
+pub use halo_api::codec::parse_date_time as parse_time;
 
 /// One change: a record created or updated after the cursor.
 #[derive(Debug, Clone)]
@@ -236,7 +226,7 @@ impl<'a, B: Source<'a> + Clone + 'a, T: DeserializeOwned + Send + 'a> Feed<'a, B
     pub async fn poll(&mut self) -> Result<Vec<Change<T>>, HaloError> {
         use futures::TryStreamExt as _;
         let operation = self.list.op_id();
-        let since = (self.cursor.from - FILTER_MARGIN).format("%Y-%m-%dT%H:%M:%S").to_string();
+        let since = halo_api::codec::format_date_time(self.cursor.from - FILTER_MARGIN);
         let mut list = self.list.clone();
         for (k, v) in self.rule.query {
             list = list.filter(*k, v.replace("{since}", &since));
@@ -282,11 +272,7 @@ impl<'a, B: Source<'a> + Clone + 'a, T: DeserializeOwned + Send + 'a> Feed<'a, B
         fresh.sort_by_key(|(t, id, _)| (*t, *id));
         let mut out = Vec::with_capacity(fresh.len());
         for (updated, id, record) in fresh {
-            let record = serde_path_to_error::deserialize::<_, T>(record).map_err(|e| HaloError::Decode {
-                operation: operation.to_string(),
-                path: format!("(record {id}).{}", e.path()),
-                message: e.into_inner().to_string(),
-            })?;
+            let record: T = halo_api::wire::decode_value(operation, &format!("(record {id})"), record)?;
             self.cursor.handled(id, updated, self.overlap);
             out.push(Change { id, updated, record, cursor: self.cursor.clone() });
         }

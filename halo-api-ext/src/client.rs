@@ -202,8 +202,7 @@ impl HaloClient {
                         .unwrap_or_default(),
                     _ => Vec::new(),
                 };
-                let defs: Vec<crate::custom_fields::FieldDefinition> =
-                    wire::decode(ID, &serde_json::to_vec(&items).unwrap_or_default())?;
+                let defs: Vec<crate::custom_fields::FieldDefinition> = wire::decode_value(ID, "", Value::Array(items))?;
                 Ok::<_, HaloError>(Arc::new(defs))
             })
             .await?;

@@ -142,7 +142,7 @@ impl FieldValue for DateTime<Utc> {
         v.as_str().and_then(crate::changes::parse_time)
     }
     fn into_json(self) -> Value {
-        Value::String(self.format("%Y-%m-%dT%H:%M:%S").to_string())
+        Value::String(halo_api::codec::format_date_time(self))
     }
 }
 impl FieldValue for Value {

@@ -99,11 +99,7 @@ impl Event {
     /// [`Event::object_id`]).
     pub fn record<T: DeserializeOwned>(&self, name: &str) -> Option<Result<T, HaloError>> {
         let v = field(&self.raw, &[name]).filter(|v| v.is_object())?;
-        Some(serde_path_to_error::deserialize(v.clone()).map_err(|e| HaloError::Decode {
-            operation: "webhook delivery".into(),
-            path: format!("{name}.{}", e.path()),
-            message: e.into_inner().to_string(),
-        }))
+        Some(halo_api::wire::decode_value("webhook delivery", name, v.clone()))
     }
 
     /// The ticket of a full-object payload.
@@ -126,17 +122,17 @@ impl Event {
                 _ => None,
             })
         };
-        let int = |names: &[&str]| field(&raw, names).and_then(whole);
-        let object_type = text(&["object_type", "objecttype", "entity_type"]).or_else(|| {
+        let int = |names: &[&str]| field(&raw, names).and_then(halo_api::identified::integer);
+        let object_type = text(&["object_type", "entity_type"]).or_else(|| {
             OBJECTS.iter().find(|o| field(&raw, &[o]).is_some_and(Value::is_object)).map(|o| o.to_string())
         });
         Event {
-            event: text(&["event", "event_name", "eventname"]),
+            event: text(&["event", "event_name"]),
             id: raw.get("id").cloned(),
             webhook_id: text(&["webhook_id"]),
             notification_id: int(&["notification_id"]),
             escmsg_id: int(&["escmsg_id"]),
-            object_id: int(&["object_id", "objectid", "entity_id"]),
+            object_id: int(&["object_id", "entity_id"]),
             object_type,
             timestamp: text(&["timestamp", "datetime", "event_time"]).and_then(|t| parse_time(&t)),
             raw,
@@ -152,15 +148,6 @@ fn squash(name: &str) -> String {
 fn field<'v>(raw: &'v Map<String, Value>, names: &[&str]) -> Option<&'v Value> {
     let wanted: Vec<String> = names.iter().map(|n| squash(n)).collect();
     raw.iter().find(|(k, v)| !v.is_null() && wanted.contains(&squash(k))).map(|(_, v)| v)
-}
-
-/// 42, 42.0 or "42".
-fn whole(v: &Value) -> Option<i64> {
-    match v {
-        Value::String(s) => s.trim().parse::<f64>().ok(),
-        v => v.as_f64(),
-    }
-    .and_then(halo_api::identified::whole)
 }
 
 /// Decodes a delivery's body: one event (an object) or a batch (an array of

@@ -332,6 +332,12 @@ pub fn parse_date_time(v: &str) -> Option<chrono::DateTime<chrono::Utc>> {
     DateTime::parse_from_rfc3339(v).ok().map(|t| t.with_timezone(&Utc))
 }
 
+/// A date-time as Halo's date filters take it: `yyyy-MM-ddTHH:mm:ss`, UTC,
+/// whole seconds.
+pub fn format_date_time(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S").to_string()
+}
+
 /// Writes one field of a generated struct, skipping `None`, unless an
 /// earlier field failed.
 #[inline]

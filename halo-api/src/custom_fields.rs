@@ -41,7 +41,7 @@ impl CustomFields for Value {
         items
             .iter()
             .map(|f| FieldRef {
-                id: f.get("id").and_then(|v| v.as_i64().or_else(|| v.as_f64().and_then(crate::identified::whole))),
+                id: f.get("id").and_then(crate::identified::integer),
                 name: f.get("name").and_then(Value::as_str),
                 label: f.get("label").and_then(Value::as_str),
                 value: f.get("value").filter(|v| !v.is_null()),

@@ -16,13 +16,20 @@ pub fn whole(v: f64) -> Option<i64> {
     (v.fract() == 0.0 && v.abs() < 9.0e15).then_some(v as i64)
 }
 
+/// An id in JSON as an integer: `7`, `21.0` (a whole number) or `"12"`.
+/// The rule for a record's `id`, and for other ids Halo sends the same way
+/// (a custom field's, a webhook's `object_id`).
+pub fn integer(v: &serde_json::Value) -> Option<i64> {
+    match v {
+        serde_json::Value::Number(n) => n.as_i64().or_else(|| n.as_f64().and_then(whole)),
+        serde_json::Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
 impl Identified for serde_json::Value {
     fn id_value(&self) -> Option<i64> {
-        match self.get("id")? {
-            serde_json::Value::Number(n) => n.as_i64().or_else(|| n.as_f64().and_then(whole)),
-            serde_json::Value::String(s) => s.trim().parse().ok(),
-            _ => None,
-        }
+        integer(self.get("id")?)
     }
 }
 

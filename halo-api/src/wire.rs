@@ -142,6 +142,17 @@ pub fn decode<T: DeserializeOwned>(operation: &str, body: &[u8]) -> Result<T, Ha
     decode_seed(operation, body, PhantomData::<T>)
 }
 
+/// Decodes JSON already read into a `Value` (a record picked out of a
+/// larger answer), naming the operation and the JSON path of a bad field,
+/// under `at` when `at` is not empty.
+pub fn decode_value<T: DeserializeOwned>(operation: &str, at: &str, value: serde_json::Value) -> Result<T, HaloError> {
+    serde_path_to_error::deserialize(value).map_err(|e| HaloError::Decode {
+        operation: operation.into(),
+        path: if at.is_empty() { e.path().to_string() } else { format!("{at}.{}", e.path()) },
+        message: e.into_inner().to_string(),
+    })
+}
+
 /// Decodes JSON with `seed`. The JSON path of a failure is tracked only on
 /// a second pass, after the first failed: tracking every key costs a fifth
 /// of the decoding time, and answers that do not decode are rare.
