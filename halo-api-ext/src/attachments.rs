@@ -45,9 +45,7 @@ impl HaloClient {
         let filename = path.file_name().and_then(|n| n.to_str()).ok_or_else(|| {
             HaloError::InvalidRequest(format!("attach_file: {} has no UTF-8 file name", path.display()))
         })?;
-        let ticket_id = i32::try_from(ticket_id).map_err(|_| {
-            HaloError::InvalidRequest(format!("attach_file: ticket id {ticket_id} is out of Halo's range"))
-        })?;
+        let ticket_id = crate::resources::ticket_id("attach_file", ticket_id)?;
         let record = crate::Attachment {
             ticket_id: Some(ticket_id),
             filename: Some(filename.to_string()),
@@ -55,12 +53,7 @@ impl HaloClient {
             data_base64: Some(base64::engine::general_purpose::STANDARD.encode(&data)),
             ..Default::default()
         };
-        let saved = self.upsert_attachments(record).await?;
-        saved.into_iter().next().ok_or_else(|| HaloError::Decode {
-            operation: "post_attachment".into(),
-            path: String::new(),
-            message: "Halo answered no attachment".into(),
-        })
+        crate::resources::one_saved(self.upsert_attachments(record).await?, "post_attachment", "attachment")
     }
 
     /// Saves attachment `id` to `path` (a file, or a directory to put it in
@@ -113,14 +106,16 @@ impl HaloClient {
             Some(p) => p.to_path_buf(),
             None => PathBuf::from(&safe),
         };
-        write_atomically(&target, &bytes).await?;
+        write_atomically(&target, &bytes).await.map_err(|e| io("download_attachment: writing", &target, e))?;
         Ok(target)
     }
 }
 
 /// Writes `bytes` to a temporary file beside `target`, syncs it, then
-/// renames it over `target`; on failure the temporary file is removed.
-pub(crate) async fn write_atomically(target: &Path, bytes: &[u8]) -> Result<(), HaloError> {
+/// renames it over `target`: a reader sees the old file or the new one,
+/// never part of one. On failure the temporary file is removed. What
+/// `download_attachment` writes with (and `halo watch --cursor`).
+pub async fn write_atomically(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let mut tmp_name = std::ffi::OsString::from(".");
     tmp_name.push(target.file_name().unwrap_or_default());
@@ -135,9 +130,8 @@ pub(crate) async fn write_atomically(target: &Path, bytes: &[u8]) -> Result<(), 
         tokio::fs::rename(&tmp, target).await
     }
     .await;
-    if let Err(e) = result {
+    if result.is_err() {
         let _ = tokio::fs::remove_file(&tmp).await;
-        return Err(io("download_attachment: writing", target, e));
     }
-    Ok(())
+    result
 }

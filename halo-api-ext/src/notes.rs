@@ -66,9 +66,7 @@ impl AddNote<'_> {
 
     /// The action as it will be posted.
     pub fn action(&self) -> Result<Actions, HaloError> {
-        let ticket_id = i32::try_from(self.ticket_id).map_err(|_| {
-            HaloError::InvalidRequest(format!("add_note: ticket id {} is out of Halo's range", self.ticket_id))
-        })?;
+        let ticket_id = crate::resources::ticket_id("add_note", self.ticket_id)?;
         Ok(Actions { ticket_id: Some(ticket_id), ..self.action.clone() })
     }
 }
@@ -80,12 +78,7 @@ impl<'a> std::future::IntoFuture for AddNote<'a> {
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let action = self.action()?;
-            let saved = self.halo.upsert_actions(action).await?;
-            saved.into_iter().next().ok_or_else(|| HaloError::Decode {
-                operation: "post_actions".into(),
-                path: String::new(),
-                message: "Halo answered no action".into(),
-            })
+            crate::resources::one_saved(self.halo.upsert_actions(action).await?, "post_actions", "action")
         })
     }
 }

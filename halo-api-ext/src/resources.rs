@@ -124,6 +124,24 @@ async fn saved<'a, B: Operation<'a> + 'a, T: DeserializeOwned>(op: B) -> Result<
     Ok(halo_api::wire::decode::<OneOrMany<T>>(B::ID, &answer.body)?.0)
 }
 
+/// The one record an upsert of one record saved, or a `Decode` error
+/// saying Halo answered none. (For the helpers of notes and attachments.)
+#[cfg(any(feature = "actions", feature = "attachments"))]
+pub(crate) fn one_saved<T>(saved: Vec<T>, operation: &str, what: &str) -> Result<T, HaloError> {
+    saved.into_iter().next().ok_or_else(|| HaloError::Decode {
+        operation: operation.into(),
+        path: String::new(),
+        message: format!("Halo answered no {what}"),
+    })
+}
+
+/// A ticket id as Halo's records hold it (`i32`), or an error naming the
+/// action and the id.
+#[cfg(any(feature = "actions", feature = "attachments"))]
+pub(crate) fn ticket_id(action: &str, id: i64) -> Result<i32, HaloError> {
+    i32::try_from(id).map_err(|_| HaloError::InvalidRequest(format!("{action}: ticket id {id} is out of Halo's range")))
+}
+
 /// As [`saved`], with the operation's JSON body replaced by `body` (the
 /// by-name upsert sends the caller's JSON exactly, unknown fields included).
 async fn saved_json<'a, B: Operation<'a> + 'a>(op: B, body: &[Value]) -> Result<Vec<Value>, HaloError> {

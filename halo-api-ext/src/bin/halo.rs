@@ -165,10 +165,9 @@ fn main() -> ExitCode {
 }
 
 fn config(cli: &Cli) -> Result<HaloConfig, Failure> {
-    let profile = cli.profile.clone().or_else(|| std::env::var("HALO_PROFILE").ok().filter(|p| !p.is_empty()));
-    let mut c = match profile {
-        Some(name) => Profiles::load_default()?.config(&name, |k| std::env::var(k).ok())?,
-        None => HaloConfig::from_env()?,
+    let mut c = match &cli.profile {
+        Some(name) => HaloConfig::from_profile(name)?,
+        None => HaloConfig::from_env_or_profile()?,
     };
     if let Some(h) = &cli.host {
         c.host = h.clone();
@@ -315,7 +314,7 @@ async fn watch(
                 emit(out, &c.record, false)?;
                 out.flush().map_err(|e| Failure::Usage(format!("writing stdout: {e}")))?;
                 if let Some(f) = &cursor_file {
-                    save_cursor(f, &c.cursor)?;
+                    save_cursor(f, &c.cursor).await?;
                 }
             }
             Err(e @ (HaloError::Transport { .. } | HaloError::RateLimited { .. })) => {
@@ -351,14 +350,12 @@ fn interrupted() -> std::io::Result<impl std::future::Future<Output = ()>> {
     }
 }
 
-/// Writes the cursor beside FILE, then renames it over FILE: a crash leaves
-/// the old cursor or the new one, never half of one.
-fn save_cursor(file: &std::path::Path, cursor: &halo_api_ext::changes::Cursor) -> Result<(), Failure> {
+/// Replaces FILE with the cursor, atomically: a crash leaves the old cursor
+/// or the new one, never half of one.
+async fn save_cursor(file: &std::path::Path, cursor: &halo_api_ext::changes::Cursor) -> Result<(), Failure> {
     let text = serde_json::to_vec(cursor).map_err(|e| Failure::Usage(format!("--cursor: {e}")))?;
-    let mut tmp = file.as_os_str().to_owned();
-    tmp.push(".tmp");
-    std::fs::write(&tmp, text)
-        .and_then(|()| std::fs::rename(&tmp, file))
+    halo_api_ext::attachments::write_atomically(file, &text)
+        .await
         .map_err(|e| Failure::Usage(format!("--cursor {}: {e}", file.display())))
 }
 
