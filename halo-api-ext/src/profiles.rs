@@ -31,17 +31,14 @@ use halo_api::HaloError;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// The keys a profile may have, and the variable each stands for.
-const KEYS: &[(&str, &str)] = &[
-    ("host", "HALO_HOST"),
-    ("client_id", "HALO_CLIENT_ID"),
-    ("tenant", "HALO_TENANT"),
-    ("auth_host", "HALO_AUTH_HOST"),
-    ("client_secret", "HALO_CLIENT_SECRET"),
-    ("on_prem", "HALO_ON_PREM"),
-    ("scope", "HALO_SCOPE"),
-    ("rate_limit", "HALO_RATE_LIMIT"),
-];
+/// The keys a profile may have besides `client_secret_env`: each stands for
+/// the variable `HALO_<KEY>` ([`variable`]).
+const KEYS: &[&str] = &["host", "client_id", "tenant", "auth_host", "client_secret", "on_prem", "scope", "rate_limit"];
+
+/// `host` -> `HALO_HOST`.
+fn variable(key: &str) -> String {
+    format!("HALO_{}", key.to_ascii_uppercase())
+}
 
 /// The profiles of one config file.
 #[derive(Clone)]
@@ -100,8 +97,8 @@ impl Profiles {
                     return Err(bad(path, format!("profiles.{name} is not a table")));
                 };
                 for k in table.keys() {
-                    if k != "client_secret_env" && !KEYS.iter().any(|(key, _)| key == k) {
-                        let known: Vec<_> = KEYS.iter().map(|(k, _)| *k).chain(["client_secret_env"]).collect();
+                    if k != "client_secret_env" && !KEYS.contains(&k.as_str()) {
+                        let known: Vec<_> = KEYS.iter().copied().chain(["client_secret_env"]).collect();
                         return Err(bad(
                             path,
                             format!("profiles.{name}.{k} is not a setting; one of: {}", known.join(", ")),
@@ -130,7 +127,7 @@ impl Profiles {
 
     /// The profile's settings as `HALO_*` variables. An unknown name is an
     /// error that lists the file's profiles.
-    pub fn variables(&self, name: &str) -> Result<BTreeMap<&'static str, String>, HaloError> {
+    pub fn variables(&self, name: &str) -> Result<BTreeMap<String, String>, HaloError> {
         let table = self.profiles.get(name).ok_or_else(|| {
             let names: Vec<&str> = self.profiles.keys().map(String::as_str).collect();
             let have =
@@ -138,7 +135,7 @@ impl Profiles {
             HaloError::config("profile", format!("`{name}` is not in {}; {have}", self.path.display()))
         })?;
         let mut out = BTreeMap::new();
-        for (key, var) in KEYS {
+        for key in KEYS {
             let text = match table.get(*key) {
                 None => continue,
                 Some(toml::Value::String(s)) => s.clone(),
@@ -148,7 +145,7 @@ impl Profiles {
                     return Err(bad(&self.path, format!("profiles.{name}.{key} is a {}, not text", other.type_str())));
                 }
             };
-            out.insert(*var, text);
+            out.insert(variable(key), text);
         }
         if let Some(env) = table.get("client_secret_env") {
             let env = env.as_str().ok_or_else(|| {
@@ -166,7 +163,7 @@ impl Profiles {
                     format!("names {env}, which is not set"),
                 )
             })?;
-            out.insert("HALO_CLIENT_SECRET", secret);
+            out.insert(variable("client_secret"), secret);
         }
         Ok(out)
     }
