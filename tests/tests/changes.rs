@@ -7,7 +7,7 @@ use common::scripted::{Reply, Scripted, ok, status};
 use common::{client, token_mock};
 use futures::StreamExt;
 use halo_api_ext::changes::{Cursor, parse_time};
-use halo_api_ext::{HaloClient, HaloConfig, HaloError, Resource, RetryPolicy};
+use halo_api_ext::{HaloError, Resource, RetryPolicy};
 use httpmock::prelude::*;
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -225,13 +225,6 @@ async fn by_name_the_table_says_which_resources_have_a_feed() {
     assert!(e.contains("teams has no change feed; these do: actions, assets, clients, sites, tickets, users"), "{e}");
 }
 
-fn scripted_client(s: &Scripted, retry: RetryPolicy) -> HaloClient {
-    let mut c = HaloConfig::cloud(&s.base_url, "acme", "id", "secret-value");
-    c.rate_limit = None;
-    c.retry = retry;
-    HaloClient::new(c).unwrap()
-}
-
 fn page(rows: &[Value]) -> Reply {
     ok(&json!({"record_count": rows.len(), "tickets": rows}).to_string())
 }
@@ -242,7 +235,7 @@ async fn a_429_during_a_poll_delays_it_and_loses_nothing() {
     let s =
         Scripted::start(vec![Reply::Http(429, vec![("retry-after", "1".into())], String::new()), page(&rows)]).await;
     let retry = RetryPolicy { base_delay: Duration::from_millis(5), ..RetryPolicy::default() };
-    let halo = scripted_client(&s, retry);
+    let halo = s.client(retry);
     let started = std::time::Instant::now();
     let changes = halo.list_tickets().changes(Cursor::since(at(SINCE))).poll().await.unwrap();
     assert_eq!(ids(&changes), [3]);
@@ -256,7 +249,7 @@ async fn a_429_during_a_poll_delays_it_and_loses_nothing() {
 async fn a_failed_poll_is_yielded_and_the_next_poll_catches_up() {
     let rows = [ticket(3, "2025-04-01T10:05:00Z")];
     let s = Scripted::start(vec![status(500), page(&rows)]).await;
-    let halo = scripted_client(&s, RetryPolicy::none());
+    let halo = s.client(RetryPolicy::none());
     let mut stream = halo.list_tickets().changes(Cursor::since(at(SINCE))).interval(Duration::from_millis(50)).stream();
     assert!(matches!(stream.next().await, Some(Err(HaloError::Api { status: 500, .. }))));
     let next = stream.next().await.unwrap().unwrap();

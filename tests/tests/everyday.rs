@@ -6,7 +6,7 @@ mod common;
 use common::scripted::{Reply, Scripted};
 use common::{bearer, client, token_mock};
 use halo_api_ext::custom_fields::set_by_definition;
-use halo_api_ext::{CustomFields, CustomFieldsExt, HaloClient, HaloConfig, HaloError, RetryPolicy};
+use halo_api_ext::{CustomFields, CustomFieldsExt, HaloError, RetryPolicy};
 use httpmock::prelude::*;
 use serde_json::json;
 
@@ -191,11 +191,11 @@ async fn a_cut_off_download_leaves_no_file_under_the_final_name() {
     let mut cut = head.as_bytes().to_vec();
     cut.extend_from_slice(&[7u8; 20]);
     let s = Scripted::start(vec![Reply::Raw(cut.clone()), Reply::Raw(cut)]).await;
-    let mut c = HaloConfig::cloud(&s.base_url, "acme", "id", "secret-value");
-    c.rate_limit = None;
-    c.retry =
-        RetryPolicy { base_delay: std::time::Duration::from_millis(5), max_attempts: 2, ..RetryPolicy::default() };
-    let halo = HaloClient::new(c).unwrap();
+    let halo = s.client(RetryPolicy {
+        base_delay: std::time::Duration::from_millis(5),
+        max_attempts: 2,
+        ..RetryPolicy::default()
+    });
     let dir = std::env::temp_dir().join(format!("halo-cut-download-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let target = dir.join("file.bin");
@@ -208,10 +208,7 @@ async fn a_cut_off_download_leaves_no_file_under_the_final_name() {
     // An earlier complete download is not touched by a failed one.
     std::fs::write(&target, b"old").unwrap();
     let s2 = Scripted::start(vec![Reply::Drop]).await;
-    let mut c = HaloConfig::cloud(&s2.base_url, "acme", "id", "secret-value");
-    c.rate_limit = None;
-    c.retry = RetryPolicy::none();
-    let e = HaloClient::new(c).unwrap().download_attachment(5, Some(&target)).await;
+    let e = s2.client(RetryPolicy::none()).download_attachment(5, Some(&target)).await;
     assert!(e.is_err());
     assert_eq!(std::fs::read(&target).unwrap(), b"old");
     let _ = std::fs::remove_dir_all(&dir);

@@ -6,16 +6,9 @@ mod common;
 use common::Captured;
 use common::scripted::{Reply, Scripted, ok};
 use futures::{StreamExt, TryStreamExt};
-use halo_api_ext::{HaloClient, HaloConfig, RetryPolicy};
+use halo_api_ext::RetryPolicy;
 use serde_json::json;
 use std::time::Duration;
-
-fn client(s: &Scripted) -> HaloClient {
-    let mut c = HaloConfig::cloud(&s.base_url, "acme", "id", "secret-value");
-    c.rate_limit = None;
-    c.retry = RetryPolicy::none();
-    HaloClient::new(c).unwrap()
-}
 
 fn page(count: u32, ids: &[u32]) -> Reply {
     let rows: Vec<_> = ids.iter().map(|i| json!({"id": i, "summary": format!("t{i}")})).collect();
@@ -34,7 +27,7 @@ async fn shifting_pages_yield_each_record_once_and_say_that_the_count_changed() 
 
     // Record 0 is created after page 1 was read: page 2 starts with 3 again.
     let s = Scripted::start(vec![page(6, &[1, 2, 3]), page(7, &[3, 4, 5]), page(7, &[6, 7])]).await;
-    let halo = client(&s);
+    let halo = s.client(RetryPolicy::none());
     let all = halo.list_tickets().page_size(3).collect().await.unwrap();
     let ids: Vec<_> = all.iter().map(|t| t.id.unwrap()).collect();
     assert_eq!(ids, [1, 2, 3, 4, 5, 6, 7], "3 once, and the listing still reaches the new total");
@@ -50,7 +43,7 @@ async fn shifting_pages_yield_each_record_once_and_say_that_the_count_changed() 
 
     // The same with records as JSON (the CLI's form).
     let s = Scripted::start(vec![page(4, &[1, 2]), page(5, &[2, 3]), page(5, &[4, 5])]).await;
-    let halo = client(&s);
+    let halo = s.client(RetryPolicy::none());
     let all = halo.list_tickets().page_size(2).as_json().collect().await.unwrap();
     let ids: Vec<_> = all.iter().map(|t| t["id"].as_i64().unwrap()).collect();
     assert_eq!(ids, [1, 2, 3, 4, 5]);
@@ -59,7 +52,7 @@ async fn shifting_pages_yield_each_record_once_and_say_that_the_count_changed() 
 #[tokio::test]
 async fn the_next_page_is_asked_for_while_the_current_one_is_consumed() {
     let s = Scripted::start(vec![page(6, &[1, 2, 3]), page(6, &[4, 5, 6])]).await;
-    let halo = client(&s);
+    let halo = s.client(RetryPolicy::none());
     let mut stream = halo.list_tickets().page_size(3).stream();
     let first = stream.try_next().await.unwrap().unwrap();
     assert_eq!(first.id, Some(1));
@@ -79,7 +72,7 @@ async fn the_next_page_is_asked_for_while_the_current_one_is_consumed() {
 #[tokio::test]
 async fn at_most_one_page_is_in_flight_and_a_stream_dropped_mid_page_ends_cleanly() {
     let s = Scripted::start(vec![page(900, &[1, 2, 3]), Reply::Hang, page(900, &[7, 8, 9])]).await;
-    let halo = client(&s);
+    let halo = s.client(RetryPolicy::none());
     let mut stream = halo.list_tickets().page_size(3).stream();
     assert_eq!(stream.try_next().await.unwrap().unwrap().id, Some(1));
     tokio::time::sleep(Duration::from_millis(200)).await;

@@ -50,6 +50,15 @@ pub struct Scripted {
 }
 
 impl Scripted {
+    /// A client of this server as a cloud instance (tenant `acme`), with no
+    /// rate limit and `retry`.
+    pub fn client(&self, retry: halo_api_ext::RetryPolicy) -> halo_api_ext::HaloClient {
+        let mut c = halo_api_ext::HaloConfig::cloud(&self.base_url, "acme", "id", "secret-value");
+        c.rate_limit = None;
+        c.retry = retry;
+        halo_api_ext::HaloClient::new(c).unwrap()
+    }
+
     pub async fn start(script: Vec<Reply>) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base_url = format!("http://{}", listener.local_addr().unwrap());
