@@ -1,7 +1,7 @@
 //! halo-api is generated at build time from Halo's patched OpenAPI document.
 //! Where that document comes from (the file `cargo xtask codegen` writes and
-//! the package carries, or Halo's document named by HALO_SPEC_SOURCE and
-//! verified against spec/halo.lock) is halo-patches' `build` module; the
+//! the package carries, or spec/halo-swagger.json verified against
+//! spec/halo.lock and patched here) is halo-patches' `build` module; the
 //! generation is halo-codegen's. This only wires them to cargo.
 
 use std::path::PathBuf;

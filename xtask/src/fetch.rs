@@ -1,4 +1,5 @@
-//! Getting Halo's document: from a URL (Halo's published one, or a tenant's
+//! Getting Halo's document for `cargo xtask codegen --update` and
+//! `spec-diff`: from a URL (Halo's published one, or a tenant's
 //! `https://TENANT.halopsa.com/api/swagger/v2/swagger.json`) or a local file.
 
 use anyhow::{Context as _, Result, bail};
@@ -38,10 +39,10 @@ pub fn fetch(source: &str) -> Result<Fetched> {
         download(source).map_err(|e| {
             e.context(format!(
                 "could not download Halo's OpenAPI document from {source}\n\
-                 No route to Halo from here? Point codegen at a local copy:\n  \
-                 cargo xtask codegen --from path/to/swagger.json\n\
-                 or set {}=path/to/swagger.json (a tenant's https://TENANT.halopsa.com/api/swagger/v2/swagger.json works too)",
-                crate::SOURCE_ENV
+                 Only updating needs the network: a plain `cargo xtask codegen` reads spec/{}.\n\
+                 To update from a copy you have: cargo xtask codegen --update --from path/to/swagger.json\n\
+                 (a tenant's https://TENANT.halopsa.com/api/swagger/v2/swagger.json works too)",
+                halo_patches::DOCUMENT
             ))
         })?
     } else {

@@ -1,8 +1,10 @@
 //! halo-rs maintenance tasks, run as `cargo xtask <task>`.
 //!
-//! The pipeline: [`fetch`] Halo's document, verify it against [`lock`]
-//! (`spec/halo.lock`), apply [`patches`], and write the patched document that
-//! halo-api's build script feeds to progenitor ([`codegen`]).
+//! The pipeline: Halo's document, committed in `spec/` as [`fetch`]ed,
+//! verified against [`lock`] (`spec/halo.lock`), [`patches`] applied, and the
+//! patched document written for halo-api's build script to feed to
+//! progenitor ([`codegen`]). Fetching is the update step
+//! (`cargo xtask codegen --update`).
 
 pub mod bench_build;
 pub mod codegen;
@@ -16,10 +18,11 @@ pub use halo_patches::{lock, patches, resources, stats};
 
 use std::path::PathBuf;
 
-/// Halo's published document: the default source.
+/// Halo's published document: where `cargo xtask codegen --update` fetches
+/// from by default.
 pub const DEFAULT_SOURCE: &str = "https://halo.halopsa.com/api/swagger/v2/swagger.json";
 
-/// The environment variable that overrides the default source.
+/// The environment variable that overrides the default source of `--update`.
 pub const SOURCE_ENV: &str = halo_patches::SOURCE_ENV;
 
 /// The workspace root (the parent of this crate's folder). `cargo run`
@@ -37,16 +40,20 @@ pub fn patched_path() -> PathBuf {
     workspace_root().join("halo-api").join("halo.patched.json")
 }
 
+/// `spec/`: Halo's document, its lock, the resource table, the changelog.
+pub fn spec_dir() -> PathBuf {
+    workspace_root().join("spec")
+}
+
 pub fn lock_path() -> PathBuf {
-    workspace_root().join("spec").join("halo.lock")
+    codegen::Spec::new(spec_dir()).lock()
 }
 
 pub fn resources_path() -> PathBuf {
-    workspace_root().join("spec").join("resources.toml")
+    codegen::Spec::new(spec_dir()).resources()
 }
 
-/// Raw documents seen before, by sha256, so that a changed document can be
-/// compared with the locked one. Under target/: never committed.
-pub fn cache_dir() -> PathBuf {
-    workspace_root().join("target").join("halo-spec")
+/// Halo's document as committed: `spec/halo-swagger.json`.
+pub fn document_path() -> PathBuf {
+    codegen::Spec::new(spec_dir()).document()
 }

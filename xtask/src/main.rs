@@ -11,19 +11,21 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Task {
-    /// Fetch Halo's OpenAPI document, verify it against spec/halo.lock, patch
-    /// it, and write halo-api/halo.patched.json for halo-api's build.
+    /// Verify spec/halo-swagger.json against spec/halo.lock, patch it, and
+    /// write halo-api/halo.patched.json for halo-api's build. Offline; with
+    /// --update, fetch a newer document first.
     Codegen {
-        /// A URL or file to read the document from (default: $HALO_SPEC_SOURCE,
-        /// then Halo's published URL).
-        #[arg(long, value_name = "URL|PATH")]
-        from: Option<String>,
-        /// Accept a document whose sha256 differs from spec/halo.lock and
-        /// rewrite the lock.
+        /// Fetch Halo's document (Halo's published URL, $HALO_SPEC_SOURCE, or
+        /// --from), print its changelog against spec/halo-swagger.json, and
+        /// replace that file, the lock and spec/CHANGELOG.md.
         #[arg(long)]
         update: bool,
-        /// Write nothing; exit non-zero when the patched document on disk is
-        /// not what the source, lock and patches produce.
+        /// With --update: a URL or file to fetch from (a tenant's
+        /// https://TENANT.halopsa.com/api/swagger/v2/swagger.json works).
+        #[arg(long, value_name = "URL|PATH", requires = "update")]
+        from: Option<String>,
+        /// Write nothing; exit non-zero when the patched document on disk or
+        /// the lock is not what spec/ and the patches produce.
         #[arg(long, conflicts_with = "update")]
         check: bool,
     },
@@ -44,11 +46,7 @@ enum Task {
     /// The release command: regenerate the patched document, then write the
     /// .crate files of halo-patches, halo-codegen, halo-api (carrying the
     /// patched document) and halo-api-ext into target/package/.
-    Package {
-        /// A URL or file to read the document from (as for codegen).
-        #[arg(long, value_name = "URL|PATH")]
-        from: Option<String>,
-    },
+    Package,
     /// Changelog between two versions of Halo's document (paths or URLs), as
     /// halo-api sees them after our patches; breaking changes are marked.
     SpecDiff {
@@ -68,7 +66,7 @@ fn main() -> Result<()> {
         Task::Codegen { from, update, check } => {
             xtask::codegen::run(xtask::codegen::Options { from, update, check, ..Default::default() })
         }
-        Task::Package { from } => xtask::package::run(from),
+        Task::Package => xtask::package::run(),
         Task::SpecDiff { old, new, json, raw } => xtask::codegen::spec_diff(&old, &new, json, raw),
         Task::BenchBuild { runs, features, profiles } => {
             let release = profiles

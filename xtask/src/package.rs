@@ -3,8 +3,7 @@
 //! writes the `.crate` files of halo-api and what it needs into
 //! `target/package/`: halo-patches, halo-codegen, halo-api (carrying the
 //! patched document, named in its `include`) and halo-api-ext. Each builds
-//! offline on a machine that never ran codegen: the git repository still
-//! never holds Halo's document, raw or patched.
+//! offline on a machine that never ran codegen and has no `spec/`.
 
 use anyhow::{Context as _, Result, bail};
 use std::process::Command;
@@ -15,8 +14,8 @@ pub const PACKAGES: &[&str] = &["halo-patches", "halo-codegen", "halo-api", "hal
 /// crates.io refuses a `.crate` larger than this.
 pub const MAX_CRATE_BYTES: u64 = 10 * 1024 * 1024;
 
-pub fn run(from: Option<String>) -> Result<()> {
-    crate::codegen::run(crate::codegen::Options { from, ..Default::default() })?;
+pub fn run() -> Result<()> {
+    crate::codegen::run(crate::codegen::Options::default())?;
     let root = crate::workspace_root();
     let mut cargo = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     cargo.current_dir(&root).args(["package", "--locked", "--no-verify", "--allow-dirty"]);

@@ -4,12 +4,14 @@
 //! 2. `halo.patched.json` beside halo-api's Cargo.toml: written by
 //!    `cargo xtask codegen` in the workspace, and carried by the published
 //!    package;
-//! 3. `HALO_SPEC_SOURCE` (a path to Halo's document): verified against
-//!    `spec/halo.lock` (sha256) and patched here, with `spec/resources.toml`.
-//!    That is how a git dependency builds: the checkout has `spec/`, not the
-//!    document.
+//! 3. Halo's document itself, verified against `spec/halo.lock` (sha256) and
+//!    patched here with `spec/resources.toml`: `HALO_SPEC_SOURCE` (a path; an
+//!    override for experiments) or else `spec/halo-swagger.json`, committed
+//!    beside the lock. That is how a git dependency builds: cargo's checkout
+//!    holds `spec/`, and no variable is needed.
 //!
-//! With none of them, the error names both ways out.
+//! With none of them (a copy of halo-api/ alone, without its workspace), the
+//! error says what to use instead.
 
 use std::path::{Path, PathBuf};
 
@@ -34,45 +36,40 @@ pub fn patched_document(manifest_dir: &Path) -> Result<ForBuild, String> {
         return Ok(ForBuild { patched: read(&beside)?, files: vec![beside], env });
     }
     let spec = manifest_dir.join("..").join("spec");
-    let Some(source) = var(crate::SOURCE_ENV) else {
-        let pinned = crate::lock::Lock::read(&spec.join("halo.lock"))
-            .ok()
-            .flatten()
-            .map(|l| format!(" (sha256 {})", l.document.sha256))
-            .unwrap_or_default();
-        return Err(format!(
-            "halo-api is generated from Halo's OpenAPI document, and this build has none.\n\
-             Two ways out:\n\
-             - depend on the published package (crates.io, or the .crate files `cargo xtask package` writes): \
-             it carries the patched document;\n\
-             - or set {env}=path/to/halo-swagger.json, Halo's document whose sha256 is in {lock}{pinned} \
-             (a git dependency or checkout then verifies and patches it while it builds).\n\
-             In the halo-rs workspace itself: `cargo xtask codegen`.",
-            env = crate::SOURCE_ENV,
-            lock = spec.join("halo.lock").display()
-        ));
+    let source = match var(crate::SOURCE_ENV) {
+        Some(s) if s.starts_with("http://") || s.starts_with("https://") => {
+            return Err(format!(
+                "{} is a URL ({s}); the build reads a local file. Unset it to build from spec/{}, or \
+                 download the document first.",
+                crate::SOURCE_ENV,
+                crate::DOCUMENT
+            ));
+        }
+        Some(s) => PathBuf::from(s),
+        None => spec.join(crate::DOCUMENT),
     };
-    if source.starts_with("http://") || source.starts_with("https://") {
+    if !source.exists() {
         return Err(format!(
-            "{} is a URL ({source}); the build reads a local file. Download it first \
-             (or run `cargo xtask codegen` in a checkout, which fetches URLs).",
-            crate::SOURCE_ENV
+            "halo-api is generated from Halo's OpenAPI document, and this build has none: \
+             {} does not exist.\n\
+             Build halo-api from the halo-rs repository (a git dependency or a checkout: spec/ holds \
+             the document) or from its published package (it carries the patched document).",
+            source.display()
         ));
     }
-    let source = PathBuf::from(source);
     let lock_path = spec.join("halo.lock");
     let resources_path = spec.join("resources.toml");
-    let lock = crate::lock::Lock::read(&lock_path).map_err(|e| format!("{e:#}"))?.ok_or_else(|| {
-        format!("{} is missing: {} needs the lock to verify the document", lock_path.display(), crate::SOURCE_ENV)
-    })?;
+    let lock = crate::lock::Lock::read(&lock_path)
+        .map_err(|e| format!("{e:#}"))?
+        .ok_or_else(|| format!("{} is missing: the build needs it to verify the document", lock_path.display()))?;
     let bytes = read(&source)?;
     let sha = crate::sha256_hex(&bytes);
     if sha != lock.document.sha256 {
         return Err(format!(
-            "{} ({}) has sha256 {sha}, but {} pins {}: this halo-rs version is generated from another \
-             version of Halo's document. Point {} at that one, or use a halo-rs version made for yours.",
+            "{} has sha256 {sha}, but {} pins {}: this halo-rs version is generated from another \
+             version of Halo's document. Restore it (`git checkout spec/`), unset {}, or accept the new \
+             document with `cargo xtask codegen --update --from PATH`.",
             source.display(),
-            crate::SOURCE_ENV,
             lock_path.display(),
             lock.document.sha256,
             crate::SOURCE_ENV

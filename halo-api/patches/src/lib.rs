@@ -2,9 +2,10 @@
 //! upstream defect), the [`resources`] table, the [`lock`] that pins the
 //! document, and the patched document as halo-api's build reads it.
 //!
-//! Shared by `cargo xtask codegen` (which fetches, reports and writes) and
-//! halo-api's build script (which, in a git checkout with
-//! `HALO_SPEC_SOURCE` set, verifies and patches the document itself).
+//! Shared by `cargo xtask codegen` (which verifies, reports and writes, and
+//! with `--update` fetches a new document) and halo-api's build script
+//! (which, in a git checkout that never ran codegen, verifies and patches the
+//! committed document itself).
 
 pub mod build;
 pub mod lock;
@@ -16,8 +17,14 @@ use anyhow::{Result, bail};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-/// The environment variable that names Halo's document (a path or URL).
+/// The environment variable that names another copy of Halo's document (a
+/// path, or for `cargo xtask codegen --update` a URL): an override for
+/// experiments. Nothing needs it: `spec/` holds the document.
 pub const SOURCE_ENV: &str = "HALO_SPEC_SOURCE";
+
+/// Halo's document as fetched, byte for byte, in `spec/` beside the lock
+/// (`spec/halo.lock` pins its sha256).
+pub const DOCUMENT: &str = "halo-swagger.json";
 
 /// Halo's document after our patches.
 pub struct Patched {

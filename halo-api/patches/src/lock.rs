@@ -42,10 +42,10 @@ pub struct Generated {
 }
 
 const HEADER: &str = "\
-# The Halo OpenAPI document halo-rs is generated from.
+# The Halo OpenAPI document halo-rs is generated from: spec/halo-swagger.json.
 # Written by `cargo xtask codegen --update`; read by `cargo xtask codegen`
-# and by halo-api's build script (with HALO_SPEC_SOURCE), which refuse any
-# document whose sha256 differs. Do not edit by hand.
+# and by halo-api's build script, which refuse any document whose sha256
+# differs. Do not edit by hand.
 ";
 
 impl Lock {
