@@ -1,6 +1,7 @@
 //! React to new tickets: the change feed of tickets, and a handler for
-//! each ticket logged after the start. Save `change.cursor` (serde) to
-//! resume after a restart without repeats.
+//! each ticket logged after the start. Save the stream's `cursor()`
+//! (serde) after handling a change to resume after a restart without
+//! repeats.
 //!
 //! ```text
 //! cargo run -p halo-examples --example react_to_new_tickets

@@ -49,7 +49,7 @@ async fn feed<'a>(server: &'a MockServer, rows: serde_json::Value) -> httpmock::
         .mock_async(|when, then| {
             when.method(GET)
                 .path("/api/Tickets")
-                .query_param("datesearch", "last_update")
+                .query_param_exists("lastupdatefromdate")
                 .query_param("order", "last_update")
                 .query_param("orderdesc", "true")
                 .header("authorization", bearer());

@@ -6,8 +6,16 @@
 //! refused before anything is sent when the file is over
 //! [`ATTACH_LIMIT_BYTES`] (20 MiB: Halo publishes no limit; base64 makes the
 //! request a third larger). A download is written to a temporary file
-//! beside the target and renamed over it once complete: an interrupted
-//! download never leaves a half-written file under the final name.
+//! beside the target (created exclusively, with an unpredictable name) and
+//! moved to the target once complete: an interrupted download never leaves
+//! a half-written file under the final name.
+//!
+//! A file name from Halo comes from whoever uploaded or e-mailed the file.
+//! So it is reduced to a safe name ([`safe_file_name`]: no path, no leading
+//! dot, no reserved device name, no control or reserved character), and a
+//! download under Halo's name never replaces an existing file unless asked
+//! (`replace`; the CLI's `--force`). A file the caller named is replaced:
+//! naming it is asking for it.
 //! `GET /Attachment/{id}` is documented as the JSON record; instances are
 //! also reported to answer the file's bytes: both are read.
 
@@ -56,10 +64,13 @@ impl HaloClient {
         crate::resources::one_saved(self.upsert_attachments(record).await?, "post_attachment", "attachment")
     }
 
-    /// Saves attachment `id` to `path` (a file, or a directory to put it in
-    /// under Halo's file name; `None`: the current directory). Answers the
-    /// path written.
-    pub async fn download_attachment(&self, id: i64, path: Option<&Path>) -> Result<PathBuf, HaloError> {
+    /// Saves attachment `id` to `path`: a file (replaced if it exists: the
+    /// caller named it), or a directory to put it in under Halo's file name
+    /// made safe (`None`: the current directory). Under Halo's name an
+    /// existing file is replaced only with `replace`; otherwise the call is
+    /// [`HaloError::InvalidRequest`] naming the file, and nothing is written.
+    /// Answers the path written.
+    pub async fn download_attachment(&self, id: i64, path: Option<&Path>, replace: bool) -> Result<PathBuf, HaloError> {
         const OP: &str = "get_attachment_by_id";
         let answer = self.raw().get_attachment_by_id().id(id).exchange().await?;
         // The record: a JSON content type, or (no or another type) a JSON
@@ -95,43 +106,134 @@ impl HaloClient {
                 .map(|n| n.trim_matches('"').to_string());
             (name, answer.body.to_vec())
         };
-        // Only the last component of Halo's name: never a path it chose.
-        let safe = name
-            .as_deref()
-            .and_then(|n| Path::new(n).file_name())
-            .map(|n| n.to_os_string())
-            .unwrap_or_else(|| format!("attachment-{id}").into());
-        let target = match path {
-            Some(p) if p.is_dir() => p.join(&safe),
-            Some(p) => p.to_path_buf(),
-            None => PathBuf::from(&safe),
+        let safe = safe_file_name(name.as_deref().unwrap_or(""), id);
+        let (target, named) = match path {
+            Some(p) if p.is_dir() => (p.join(&safe), false),
+            Some(p) => (p.to_path_buf(), true),
+            None => (PathBuf::from(&safe), false),
         };
-        write_atomically(&target, &bytes).await.map_err(|e| io("download_attachment: writing", &target, e))?;
-        Ok(target)
+        let written = write_file(&target, &bytes, named || replace).await;
+        match written {
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(HaloError::InvalidRequest(format!(
+                "download_attachment: {} exists (Halo's name for attachment {id}); not replaced: name the file \
+                 to write, or pass replace (the CLI's --force)",
+                target.display()
+            ))),
+            Err(e) => Err(io("download_attachment: writing", &target, e)),
+            Ok(()) => Ok(target),
+        }
+    }
+}
+
+/// Halo's file name for an attachment, made safe to create in a directory:
+/// its last component (after `/` or `\`), without control characters or
+/// characters Windows reserves (`<>:"|?*`), without leading dots (no hidden
+/// or dot file: `.bashrc` becomes `bashrc`) or trailing dots and spaces, at
+/// most 200 bytes, and never a device name Windows reserves (`CON`, `NUL`,
+/// `COM1`, ... with any extension). Empty after that: `attachment-<id>`.
+pub fn safe_file_name(halo_name: &str, id: i64) -> String {
+    let last = halo_name.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String =
+        last.chars().filter(|c| !c.is_control() && !matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*')).collect();
+    let mut name = cleaned.trim_start_matches(['.', ' ']).trim_end_matches(['.', ' ']).to_string();
+    while name.len() > 200 {
+        name.pop();
+    }
+    let stem = name.split('.').next().unwrap_or("").trim_end().to_ascii_uppercase();
+    let reserved = matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || (stem.len() == 4
+            && (stem.starts_with("COM") || stem.starts_with("LPT"))
+            && stem.as_bytes()[3].is_ascii_digit());
+    if name.is_empty() {
+        format!("attachment-{id}")
+    } else if reserved {
+        format!("attachment-{id}-{name}")
+    } else {
+        name
     }
 }
 
 /// Writes `bytes` to a temporary file beside `target`, syncs it, then
 /// renames it over `target`: a reader sees the old file or the new one,
 /// never part of one. On failure the temporary file is removed. What
-/// `download_attachment` writes with (and `halo watch --cursor`).
+/// `halo watch --cursor` writes its cursor with.
 pub async fn write_atomically(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_file(target, bytes, true).await
+}
+
+/// [`write_atomically`], or with `replace` false, fails with
+/// [`std::io::ErrorKind::AlreadyExists`] when `target` exists (checked
+/// atomically: the complete file is hard-linked to the name, which fails if
+/// the name is taken, where the file system links; else checked, then
+/// renamed). The temporary file is created exclusively
+/// (`create_new`, `.NAME.RANDOM.part`, readable by its owner only on Unix),
+/// so no one can place or predict it.
+pub(crate) async fn write_file(target: &Path, bytes: &[u8], replace: bool) -> std::io::Result<()> {
     let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut tmp_name = std::ffi::OsString::from(".");
-    tmp_name.push(target.file_name().unwrap_or_default());
-    tmp_name.push(format!(".{}.part", std::process::id()));
-    let tmp = dir.join(tmp_name);
+    let (tmp, mut f) = loop {
+        let mut tmp_name = std::ffi::OsString::from(".");
+        tmp_name.push(target.file_name().unwrap_or_default());
+        tmp_name.push(format!(".{:016x}.part", fastrand::u64(..)));
+        let tmp = dir.join(tmp_name);
+        let mut options = tokio::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        options.mode(0o600);
+        match options.open(&tmp).await {
+            Ok(f) => break (tmp, f),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    };
     let result = async {
         use tokio::io::AsyncWriteExt as _;
-        let mut f = tokio::fs::File::create(&tmp).await?;
         f.write_all(bytes).await?;
         f.sync_all().await?;
         drop(f);
-        tokio::fs::rename(&tmp, target).await
+        if replace {
+            return tokio::fs::rename(&tmp, target).await;
+        }
+        match tokio::fs::hard_link(&tmp, target).await {
+            Ok(()) => tokio::fs::remove_file(&tmp).await,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(e),
+            Err(_) if tokio::fs::try_exists(target).await.unwrap_or(true) => {
+                Err(std::io::Error::new(std::io::ErrorKind::AlreadyExists, "the file exists"))
+            }
+            Err(_) => tokio::fs::rename(&tmp, target).await,
+        }
     }
     .await;
     if result.is_err() {
         let _ = tokio::fs::remove_file(&tmp).await;
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_from_halo_are_made_safe() {
+        for (from, to) in [
+            ("invoice.pdf", "invoice.pdf"),
+            (".bashrc", "bashrc"),
+            ("../../etc/passwd", "passwd"),
+            ("..\\..\\Windows\\win.ini", "win.ini"),
+            ("/abs/path/report.csv", "report.csv"),
+            ("...", "attachment-7"),
+            ("", "attachment-7"),
+            ("..", "attachment-7"),
+            ("CON", "attachment-7-CON"),
+            ("nul.txt", "attachment-7-nul.txt"),
+            ("com1.log", "attachment-7-com1.log"),
+            ("company.txt", "company.txt"),
+            ("a<b>c:d\"e|f?g*h.txt", "abcdefgh.txt"),
+            ("bell\u{7}\nname.txt", "bellname.txt"),
+            ("trailing. . ", "trailing"),
+        ] {
+            assert_eq!(safe_file_name(from, 7), to, "{from:?}");
+        }
+        assert!(safe_file_name(&"é".repeat(300), 7).len() <= 200);
+    }
 }

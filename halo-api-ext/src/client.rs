@@ -66,19 +66,27 @@ impl HaloClient {
     /// the client. TLS is rustls with certificate validation on.
     pub fn new(config: HaloConfig) -> Result<Self, HaloError> {
         let endpoints = config.endpoints()?;
-        let http = reqwest::Client::builder()
-            .timeout(config.request_timeout)
-            .connect_timeout(config.request_timeout.min(std::time::Duration::from_secs(15)))
-            .https_only(false)
-            .user_agent(concat!("halo-rs/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| HaloError::config("transport", format!("could not build the HTTP client: {e}")))?;
+        let builder = |redirects| {
+            reqwest::Client::builder()
+                .timeout(config.request_timeout)
+                .connect_timeout(config.request_timeout.min(std::time::Duration::from_secs(15)))
+                .https_only(false)
+                .redirect(redirects)
+                .user_agent(concat!("halo-rs/", env!("CARGO_PKG_VERSION")))
+                .build()
+                .map_err(|e| HaloError::config("transport", format!("could not build the HTTP client: {e}")))
+        };
+        // The API follows redirects within its origin only; the token
+        // request follows none (the secret goes to the token URL alone).
+        let http = builder(crate::policy::same_origin_redirects())?;
         let auth = Auth::new(
-            http.clone(),
+            builder(reqwest::redirect::Policy::none())?,
             endpoints.token_url.clone(),
             config.client_id.clone(),
             config.client_secret.clone(),
             config.scope.clone(),
+            config.retry,
+            config.max_response_bytes,
         );
         let policy = Arc::new(Policy::new(auth, config.rate_limit, config.retry, config.max_response_bytes));
         let raw = halo_api::Client::new_with_client(

@@ -87,16 +87,22 @@ impl RateLimit {
 
 /// Bounds on retries. Which requests are retried is fixed by the rules in
 /// [`crate::policy`]: 429 always; 502/503/504, timeouts and resets only for
-/// GET, HEAD and DELETE; a POST never once it may have reached Halo.
+/// GET, HEAD and DELETE; a POST never once it may have reached Halo. The
+/// token request uses the same bounds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Attempts in all, the first included.
     pub max_attempts: u32,
     /// First backoff; doubled each time, with jitter.
     pub base_delay: Duration,
-    /// Longest single wait (also caps Retry-After).
+    /// Longest single backoff of ours.
     pub max_delay: Duration,
-    /// Longest total time spent waiting to retry one call.
+    /// Longest Retry-After waited out (default 6 minutes: Halo's window is
+    /// 5). A longer one fails the call at once with
+    /// [`HaloError::RateLimited`] carrying Halo's wait.
+    pub max_retry_after: Duration,
+    /// Longest total time spent waiting to retry one call (default 10
+    /// minutes: one Retry-After of a whole window, plus backoffs).
     pub max_total_wait: Duration,
 }
 
@@ -106,7 +112,8 @@ impl Default for RetryPolicy {
             max_attempts: 5,
             base_delay: Duration::from_millis(500),
             max_delay: Duration::from_secs(60),
-            max_total_wait: Duration::from_secs(180),
+            max_retry_after: Duration::from_secs(360),
+            max_total_wait: Duration::from_secs(600),
         }
     }
 }

@@ -81,6 +81,42 @@ impl FieldKey {
             FieldKey::Name(want) => [name, label].into_iter().flatten().any(|n| n.eq_ignore_ascii_case(want)),
         }
     }
+
+    /// Which of `fields` (id, name, label) this key means: an id, else the
+    /// field with that name, else the one field with that label. A label
+    /// two fields share is an error listing their ids: a guess could change
+    /// the wrong field.
+    fn find<'f>(
+        &self,
+        fields: impl Iterator<Item = (Option<i64>, Option<&'f str>, Option<&'f str>)>,
+    ) -> Result<Option<usize>, HaloError> {
+        let fields: Vec<_> = fields.collect();
+        let want = match self {
+            FieldKey::Id(_) => return Ok(fields.iter().position(|(id, n, l)| self.matches(*id, *n, *l))),
+            FieldKey::Name(want) => want,
+        };
+        let same = |s: &Option<&str>| s.is_some_and(|s| s.eq_ignore_ascii_case(want));
+        if let Some(i) = fields.iter().position(|(_, n, _)| same(n)) {
+            return Ok(Some(i));
+        }
+        let labelled: Vec<usize> = (0..fields.len()).filter(|i| same(&fields[*i].2)).collect();
+        if labelled.len() > 1 {
+            let ids: Vec<String> = labelled
+                .iter()
+                .map(|i| match fields[*i] {
+                    (Some(id), Some(n), _) => format!("id {id} ({n})"),
+                    (Some(id), None, _) => format!("id {id}"),
+                    (None, n, _) => n.unwrap_or("(unnamed)").to_string(),
+                })
+                .collect();
+            return Err(HaloError::InvalidRequest(format!(
+                "custom field label `{want}` is shared by {} fields: {}; name one by its name or id",
+                labelled.len(),
+                ids.join(", ")
+            )));
+        }
+        Ok(labelled.first().copied())
+    }
 }
 
 /// A value a custom field can hold, read from and written to Halo's JSON.
@@ -191,8 +227,8 @@ pub trait CustomFieldsExt: CustomFields {
     fn custom_field(&self, key: impl Into<FieldKey>) -> Result<FieldRef<'_>, HaloError> {
         let key = key.into();
         let fields = self.custom_field_entries();
-        let found = fields.iter().find(|f| key.matches(f.id, f.name, f.label)).copied();
-        found.ok_or_else(|| unknown(&key, &fields))
+        let found = key.find(fields.iter().map(|f| (f.id, f.name, f.label)))?;
+        found.map(|i| fields[i]).ok_or_else(|| unknown(&key, &fields))
     }
 
     /// The value as `V`: `None` when it is empty; an error when the field
@@ -213,8 +249,7 @@ pub trait CustomFieldsExt: CustomFields {
         let key = key.into();
         let value = value.into_json();
         let fields = self.custom_field_entries();
-        let index =
-            fields.iter().position(|f| key.matches(f.id, f.name, f.label)).ok_or_else(|| unknown(&key, &fields))?;
+        let index = key.find(fields.iter().map(|f| (f.id, f.name, f.label)))?.ok_or_else(|| unknown(&key, &fields))?;
         if let Some(old) = fields[index].value
             && !value.is_null()
             && !same_kind(old, &value)
@@ -249,7 +284,8 @@ pub struct FieldDefinition {
 /// Finds a definition by key (name, label or id) among `defs`, or an error
 /// listing their names.
 pub fn definition<'d>(defs: &'d [FieldDefinition], key: &FieldKey) -> Result<&'d FieldDefinition, HaloError> {
-    defs.iter().find(|d| key.matches(Some(d.id), d.name.as_deref(), d.label.as_deref())).ok_or_else(|| {
+    let found = key.find(defs.iter().map(|d| (Some(d.id), d.name.as_deref(), d.label.as_deref())))?;
+    found.map(|i| &defs[i]).ok_or_else(|| {
         let names: Vec<&str> = defs.iter().filter_map(|d| d.name.as_deref()).collect();
         HaloError::InvalidRequest(format!("no custom field {key} in /FieldInfo; Halo has: {}", names.join(", ")))
     })
@@ -333,5 +369,41 @@ mod tests {
         assert_eq!(t["customfields"][5], json!({"id": 20, "name": "CFNew", "value": "v"}));
         let e = definition(&defs, &"Other".into()).unwrap_err().to_string();
         assert!(e.contains("no custom field `Other` in /FieldInfo; Halo has: CFNew"), "{e}");
+    }
+
+    #[test]
+    fn a_label_two_fields_share_is_an_error_listing_their_ids() {
+        let mut t = json!({"id": 7, "customfields": [
+            {"id": 31, "name": "CFRegionA", "label": "Region", "value": "North"},
+            {"id": 32, "name": "CFRegionB", "label": "Region", "value": "South"},
+            {"id": 33, "name": "Region", "label": "Other", "value": "West"}
+        ]});
+        // A name wins over labels: field 33 is named Region.
+        assert_eq!(t.custom_value::<String>("region").unwrap().as_deref(), Some("West"));
+        t["customfields"][2]["name"] = json!("CFOther");
+        let before = t.clone();
+        let e = t.custom_value::<String>("Region").unwrap_err().to_string();
+        assert!(e.contains("label `Region` is shared by 2 fields: id 31 (CFRegionA), id 32 (CFRegionB)"), "{e}");
+        assert!(t.set_custom_field("Region", "East").is_err());
+        assert_eq!(t, before, "nothing changed");
+        t.set_custom_field(32, "East").unwrap();
+        assert_eq!(t["customfields"][1]["value"], "East", "by id: no doubt");
+        let defs = vec![
+            FieldDefinition {
+                id: 31,
+                name: Some("CFRegionA".into()),
+                label: Some("Region".into()),
+                kind: None,
+                usage: None,
+            },
+            FieldDefinition {
+                id: 32,
+                name: Some("CFRegionB".into()),
+                label: Some("Region".into()),
+                kind: None,
+                usage: None,
+            },
+        ];
+        assert!(definition(&defs, &"Region".into()).unwrap_err().to_string().contains("id 31 (CFRegionA), id 32"));
     }
 }

@@ -13,22 +13,37 @@
 //! window has let go of it, whatever the latency (otherwise requests that
 //! leave together at the edge of a window meet a 429).
 //!
-//! Adaptive: a 429 means the server counts more strictly than configured.
-//! The budget is then lowered to nine tenths of the sends in the window at
-//! that moment (at least 1), so a stricter server sees a handful of 429s over
-//! a long job, not one per request. It is raised again by a tenth of the
-//! configured budget after ten full windows with no 429 (50 minutes with
-//! Halo's 5), up to the configuration: a server that is stricter for good
-//! then sees one 429 every ten windows at most. Both are `tracing` events
-//! (INFO) with the numbers.
+//! No single send waits here longer than one window (`per`): the send that
+//! frees a slot went out at most one window ago. A wait longer than
+//! [`WARN_WAIT`] is a WARN event (target `halo`) saying how long and why,
+//! which the CLI prints on stderr.
+//!
+//! Adaptive, gently: a 429 means the tenant's budget is spent, by this
+//! client or by another integration sharing the instance (Halo counts per
+//! instance, as far as anyone knows). The 429 itself is waited out by the
+//! retry policy (its Retry-After, or a short backoff). Here, each 429 lowers
+//! the budget by a twentieth of the configured one, never below half of it
+//! ([`FLOOR_DIVISOR`]): a server stricter than configured converges in a few
+//! 429s, and a 429 on the very first request costs its Retry-After, never a
+//! window. Each calm fifth of a window (a minute with Halo's 5) with no 429
+//! raises it by a twentieth again, up to the configuration: back to full
+//! within ten fifths of a window (ten minutes with Halo's). Both are
+//! `tracing` events (INFO) with the numbers.
 
 use crate::config::RateLimit;
 use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// Windows with no 429 before the budget is raised again.
-const CALM_WINDOWS: u32 = 10;
+/// A 429 lowers the budget by `configured / STEP_DIVISOR`, and a calm
+/// fifth of a window raises it by as much.
+const STEP_DIVISOR: u32 = 20;
+/// The budget never goes below `configured / FLOOR_DIVISOR` (at least 1).
+pub(crate) const FLOOR_DIVISOR: u32 = 2;
+/// Fifths of a window: the calm time before each raise is `per / CALM_PARTS`.
+const CALM_PARTS: u32 = 5;
+/// A wait in the limiter longer than this is a WARN event.
+pub(crate) const WARN_WAIT: Duration = Duration::from_secs(5);
 
 pub(crate) struct RollingWindow {
     configured: RateLimit,
@@ -79,6 +94,8 @@ impl RollingWindow {
     /// Waits until a send fits in the window, then records it: the slot to
     /// pass to [`Self::answered`].
     pub(crate) async fn acquire(&self) -> u64 {
+        let started = Instant::now();
+        let mut warned = false;
         loop {
             let wait = {
                 let mut s = self.lock();
@@ -94,7 +111,23 @@ impl RollingWindow {
                 // The sends are kept in order of their dates: the one whose
                 // expiry makes room for one more.
                 let (_, freeing) = s.sent[s.sent.len() - s.budget as usize];
-                (freeing + self.configured.per).saturating_duration_since(now).max(Duration::from_millis(1))
+                let wait = (freeing + self.configured.per).saturating_duration_since(now).max(Duration::from_millis(1));
+                if !warned && now.duration_since(started) + wait > WARN_WAIT {
+                    warned = true;
+                    tracing::warn!(
+                        target: "halo",
+                        wait_s = wait.as_secs_f64(),
+                        sent_in_window = s.sent.len(),
+                        budget = s.budget,
+                        "waiting {:.0} s for the client-side rate limit: {} requests in the last {:?}, budget {} \
+                         (HALO_RATE_LIMIT / HaloConfig::rate_limit)",
+                        wait.as_secs_f64(),
+                        s.sent.len(),
+                        self.configured.per,
+                        s.budget,
+                    );
+                }
+                wait
             };
             tokio::time::sleep(wait).await;
         }
@@ -109,22 +142,30 @@ impl RollingWindow {
         }
     }
 
-    /// Halo answered 429: lower the budget to what the server let through.
+    /// The lowest budget a 429 can bring: half the configured one.
+    fn floor(&self) -> u32 {
+        (self.configured.requests / FLOOR_DIVISOR).max(1)
+    }
+
+    fn step(&self) -> u32 {
+        (self.configured.requests / STEP_DIVISOR).max(1)
+    }
+
+    /// Halo answered 429: lower the budget by a step, not below the floor.
     pub(crate) fn throttled(&self) {
         let mut s = self.lock();
         let now = Instant::now();
         self.expire(&mut s, now);
-        let in_window = s.sent.len() as u32;
-        let lowered = (in_window.min(s.budget) * 9 / 10).max(1);
+        let lowered = s.budget.saturating_sub(self.step()).max(self.floor());
         s.calm_since = now;
         if lowered < s.budget {
             tracing::info!(
                 target: "halo",
-                sent_in_window = in_window,
-                window_s = self.configured.per.as_secs_f64(),
+                sent_in_window = s.sent.len(),
                 budget_before = s.budget,
                 budget = lowered,
-                "Halo answered 429 with {in_window} requests in the last {:?}: lowering the client's budget to {lowered}",
+                "Halo answered 429 with {} requests in the last {:?}: lowering the client's budget to {lowered}",
+                s.sent.len(),
                 self.configured.per,
             );
             s.budget = lowered;
@@ -141,9 +182,9 @@ impl RollingWindow {
 
     fn recover(&self, s: &mut State, now: Instant) {
         let full = self.configured.requests.max(1);
-        if s.budget < full && now.duration_since(s.calm_since) >= self.configured.per * CALM_WINDOWS {
-            let raised = (s.budget + (full / 10).max(1)).min(full);
-            tracing::info!(target: "halo", budget_before = s.budget, budget = raised, "no 429 for a whole window: raising the client's budget to {raised}");
+        if s.budget < full && now.duration_since(s.calm_since) >= self.configured.per / CALM_PARTS {
+            let raised = (s.budget + self.step()).min(full);
+            tracing::info!(target: "halo", budget_before = s.budget, budget = raised, "no 429 for a fifth of a window: raising the client's budget to {raised}");
             s.budget = raised;
             s.calm_since = now;
         }
@@ -174,32 +215,49 @@ mod tests {
     }
 
     #[test]
-    fn a_429_lowers_the_budget_to_nine_tenths_of_the_window_and_never_below_one() {
+    fn a_429_lowers_the_budget_by_a_step_and_never_below_half() {
         let w = RollingWindow::new(limit(300, 300_000));
-        {
-            let mut s = w.lock();
-            let now = Instant::now();
-            s.sent.extend((0..40).map(|i| (i, now)));
+        w.throttled();
+        assert_eq!(w.budget(), 285, "a 429 on the first request: one step, not a window");
+        for _ in 0..100 {
+            w.throttled();
         }
-        w.throttled();
-        assert_eq!(w.budget(), 36);
-        w.lock().sent.clear();
-        w.throttled();
-        assert_eq!(w.budget(), 1);
+        assert_eq!(w.budget(), 150, "the floor: half the configured budget");
+        let one = RollingWindow::new(limit(1, 1000));
+        one.throttled();
+        assert_eq!(one.budget(), 1, "never below one");
     }
 
     #[test]
-    fn ten_calm_windows_raise_the_budget_by_a_tenth_of_the_configuration() {
-        let w = RollingWindow::new(limit(100, 10));
-        w.lock().budget = 20;
-        w.lock().calm_since = Instant::now() - Duration::from_millis(20);
-        let mut s = w.lock();
-        w.recover(&mut s, Instant::now());
-        assert_eq!(s.budget, 20, "two windows are not ten");
-        drop(s);
+    fn a_calm_fifth_of_a_window_raises_the_budget_by_a_step() {
+        let w = RollingWindow::new(limit(100, 1000));
+        w.lock().budget = 50;
         w.lock().calm_since = Instant::now() - Duration::from_millis(100);
         let mut s = w.lock();
         w.recover(&mut s, Instant::now());
-        assert_eq!(s.budget, 30);
+        assert_eq!(s.budget, 50, "a tenth of a window is not a fifth");
+        drop(s);
+        w.lock().calm_since = Instant::now() - Duration::from_millis(200);
+        let mut s = w.lock();
+        w.recover(&mut s, Instant::now());
+        assert_eq!(s.budget, 55);
+    }
+
+    #[tokio::test]
+    async fn no_send_waits_longer_than_one_window_even_after_429s() {
+        let w = RollingWindow::new(limit(4, 300));
+        let start = Instant::now();
+        for _ in 0..4 {
+            let slot = w.acquire().await;
+            w.answered(slot);
+        }
+        for _ in 0..10 {
+            w.throttled();
+        }
+        assert_eq!(w.budget(), 2);
+        let before = Instant::now();
+        w.acquire().await;
+        assert!(before.elapsed() <= Duration::from_millis(300 + 50), "at most one window: {:?}", before.elapsed());
+        assert!(start.elapsed() >= Duration::from_millis(300), "the window still decides");
     }
 }

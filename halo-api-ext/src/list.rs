@@ -9,8 +9,11 @@
 //!
 //! The stream stops on an empty page; when Halo reports `record_count`, once
 //! the rows seen reach it (a server may cap the page size, so a page shorter
-//! than asked is not the end); with no total, on a page shorter than asked;
-//! and when the server answers the same page twice (it ignores paging).
+//! than asked is not the end); with no total, on a page shorter than asked
+//! (a page longer than asked is not the end either). A server that ignores
+//! `page_no` answers the same rows again: after [`REPEATED_PAGES`] pages in a
+//! row that bring nothing new, the listing ends with an error rather than
+//! looping or pretending it is complete.
 
 use futures::stream::BoxStream;
 use halo_api::{HaloError, Operation};
@@ -21,6 +24,10 @@ use std::fmt;
 use std::future::Future as _;
 use std::marker::PhantomData;
 use std::sync::Arc;
+
+/// Pages in a row that bring no record not yet yielded (or the very bytes
+/// of the page before) before a listing gives up: the server ignores paging.
+pub const REPEATED_PAGES: u32 = 3;
 
 /// Carries a builder's lifetime and the record type, holding neither.
 pub(crate) type Marker<'a, T> = PhantomData<(fn() -> T, &'a ())>;
@@ -241,6 +248,7 @@ impl<'a, B: Source<'a> + 'a, T: DeserializeOwned + Send + 'a> List<'a, B, T> {
             rows: 0,
             last: None,
             count: None,
+            repeated: 0,
         });
         ListStream { inner: pages, total, buffered }
     }
@@ -298,6 +306,8 @@ struct Pages<'a, B, T> {
     rows: u64,
     last: Option<u64>,
     count: Option<u64>,
+    /// Pages in a row that brought nothing new.
+    repeated: u32,
     /// `count`, for [`ListStream::record_count`] (u64::MAX: not known).
     total: Arc<std::sync::atomic::AtomicU64>,
     /// `buffer.len()`, for [`ListStream::page_done`].
@@ -379,7 +389,11 @@ impl<'a, B: Source<'a> + 'a, T: DeserializeOwned + halo_api::Identified + Send +
                 Err(_) => return Poll::Ready(None),
             };
             match this.list.decode_page(page_no, &body) {
-                Ok(page) => this.accept(page, fingerprint(&body)),
+                Ok(page) => {
+                    if let Err(e) = this.accept(page, fingerprint(&body)) {
+                        return Poll::Ready(Some(Err(e)));
+                    }
+                }
                 Err(e) => return Poll::Ready(Some(Err(e))),
             }
         }
@@ -388,14 +402,12 @@ impl<'a, B: Source<'a> + 'a, T: DeserializeOwned + halo_api::Identified + Send +
 
 impl<'a, B: Source<'a> + 'a, T: DeserializeOwned + halo_api::Identified + Send + 'static> Pages<'a, B, T> {
     /// Takes page `page_no` in: the stop rules, the next page asked for
-    /// before this one is consumed, repeats skipped, `max` applied.
-    fn accept(&mut self, page: Page<T>, fingerprint: u64) {
+    /// before this one is consumed, repeats skipped, `max` applied; an error
+    /// after [`REPEATED_PAGES`] pages in a row with nothing new.
+    fn accept(&mut self, page: Page<T>, fingerprint: u64) -> Result<(), HaloError> {
         let (list, page_no) = (&self.list, page.page_no);
         let operation = list.op.id();
-        if self.last == Some(fingerprint) {
-            tracing::warn!(target: "halo", operation, page_no, "the server answered the same page twice: it ignores paging");
-            return;
-        }
+        let same_bytes = self.last == Some(fingerprint);
         self.last = Some(fingerprint);
         if let (Some(before), Some(now)) = (self.count, page.record_count)
             && before != now
@@ -432,6 +444,24 @@ impl<'a, B: Source<'a> + 'a, T: DeserializeOwned + halo_api::Identified + Send +
         if repeats > 0 {
             tracing::debug!(target: "halo", operation, page_no, repeats, "skipped records already yielded (pages shifted)");
         }
+        if n > 0 && (same_bytes || repeats == n) {
+            self.repeated += 1;
+            tracing::warn!(target: "halo", operation, page_no, "page {page_no} brought no record not yet listed");
+            if self.repeated >= REPEATED_PAGES {
+                return Err(HaloError::Api {
+                    operation: operation.into(),
+                    status: 200,
+                    body: format!(
+                        "pages {}..={page_no} brought no record not yet listed: the server ignores page_no, so \
+                         the listing cannot be completed ({} records listed)",
+                        page_no + 1 - self.repeated,
+                        self.yielded
+                    ),
+                });
+            }
+        } else {
+            self.repeated = 0;
+        }
         self.yielded += self.buffer.len() as u64;
         // With a total, the total decides (against the rows read: a server
         // that caps the page size sends "short" pages). Without one, a short
@@ -440,11 +470,12 @@ impl<'a, B: Source<'a> + 'a, T: DeserializeOwned + halo_api::Identified + Send +
             && list.max.is_none_or(|m| self.yielded < m)
             && match page.record_count {
                 Some(total) => self.rows < total,
-                None => n == u64::from(list.page_size),
+                None => n >= u64::from(list.page_size),
             };
         if more {
             self.inflight = Some((page_no + 1, list.spawn(page_no + 1)));
         }
+        Ok(())
     }
 }
 

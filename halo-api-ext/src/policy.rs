@@ -3,21 +3,38 @@
 //! after a 429: see `limiter.rs`), retries, and reading the answer.
 //!
 //! Retry rules:
-//! - 429: waited out (Retry-After when Halo sends it, else exponential
-//!   backoff with jitter) and repeated, whatever the method: Halo did not
-//!   process the request;
+//! - 429: waited out (Retry-After when Halo sends it, up to
+//!   `max_retry_after`, 6 minutes by default, which covers Halo's 5-minute
+//!   window; else exponential backoff with jitter) and repeated, whatever
+//!   the method: Halo did not process the request. A wait longer than a few
+//!   seconds is a WARN event (the CLI prints it on stderr);
 //! - 502, 503, 504, timeouts, dropped connections and answers cut off
 //!   mid-body: repeated for GET, HEAD and DELETE only. A POST (upsert) is
 //!   never repeated once it may have reached Halo: a retry must not create a
 //!   second ticket. A connection that could not be opened never reached
 //!   Halo, so any method is repeated then;
 //! - 401: the token is renewed once and the request repeated once;
+//! - a DELETE repeated after a network error, a cut-off answer or a 5xx,
+//!   and then answered 404, succeeded: the first attempt took, and the
+//!   record is gone as asked. It is answered as a success (200, empty
+//!   body), with an INFO event;
 //! - all bounded by [`RetryPolicy`]: attempts and total waiting time. The
 //!   answer is read inside the same loop, so an answer cut off mid-body uses
 //!   the same attempts as any other failure (no second budget).
 //!
 //! Answers are read up to `max_response_bytes`; a longer one is
-//! [`HaloError::ResponseTooLarge`], not an allocation.
+//! [`HaloError::ResponseTooLarge`], not an allocation. The body of an error
+//! answer is scrubbed of the bearer token and the client secret (as sent
+//! and URL-encoded) before it is quoted.
+//!
+//! Redirects: the API's HTTP client follows a redirect only to the same
+//! origin (scheme, host and port), so no request carries the token or a
+//! body to another origin, or from https to http; any other redirect is
+//! answered as it is (an [`HaloError::Api`] naming its status). The token
+//! request follows none (see `auth.rs`).
+//!
+//! Halo's clock: every answer's `Date` header is kept (see
+//! [`crate::changes::halo_now`]), for change feeds.
 
 use crate::auth::{Auth, Token};
 use crate::config::{RateLimit, RetryPolicy};
@@ -46,16 +63,41 @@ impl std::fmt::Debug for Policy {
     }
 }
 
+/// The backoff before attempt `attempt + 1`: `base_delay` doubled each
+/// time, capped at `max_delay`, with jitter (between half and all of it).
+pub(crate) fn backoff(retry: &RetryPolicy, attempt: u32) -> Duration {
+    let exp = retry.base_delay.saturating_mul(1u32 << attempt.saturating_sub(1).min(16));
+    exp.min(retry.max_delay).mul_f64(0.5 + fastrand::f64() / 2.0)
+}
+
+/// A redirect policy that follows only within one origin (scheme, host,
+/// port), at most 10 times.
+pub(crate) fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let first = attempt.previous().first().cloned();
+        let same = first.as_ref().is_some_and(|f| f.origin() == attempt.url().origin());
+        if attempt.previous().len() > 10 {
+            attempt.error("more than 10 redirects")
+        } else if same {
+            attempt.follow()
+        } else {
+            tracing::warn!(
+                target: "halo",
+                to = %attempt.url().origin().ascii_serialization(),
+                "Halo redirected to another origin: not followed (no token or body leaves for another origin)"
+            );
+            attempt.stop()
+        }
+    })
+}
+
 impl Policy {
     pub(crate) fn new(auth: Auth, rate: Option<RateLimit>, retry: RetryPolicy, max_response_bytes: u64) -> Self {
         Self { auth, limiter: rate.map(RollingWindow::new), retry, max_response_bytes }
     }
 
     fn backoff(&self, attempt: u32) -> Duration {
-        let exp = self.retry.base_delay.saturating_mul(1u32 << attempt.saturating_sub(1).min(16));
-        let capped = exp.min(self.retry.max_delay);
-        // Jitter: between half and all of it.
-        capped.mul_f64(0.5 + fastrand::f64() / 2.0)
+        backoff(&self.retry, attempt)
     }
 
     /// Sends `request` under the policy and reads the answer: the whole
@@ -82,6 +124,8 @@ impl Policy {
             let mut waited = Duration::ZERO;
             let mut renewed = false;
             let mut attempt = 0u32;
+            // A repeat after an attempt that may have reached Halo.
+            let mut repeated_after_reach = false;
             loop {
                 attempt += 1;
                 let token = self.auth.token().await?;
@@ -113,6 +157,7 @@ impl Policy {
                             tracing::info!(target: "halo", attempt, wait_ms = d.as_millis() as u64, error = %e, "retrying after a network error");
                             tokio::time::sleep(d).await;
                             waited += d;
+                            repeated_after_reach |= reached;
                             request = spare.expect("checked by can_retry");
                             continue;
                         }
@@ -126,29 +171,43 @@ impl Policy {
                 };
                 let status = resp.status();
                 span.record("status", status.as_u16());
+                crate::changes::clock::observe(resp.headers());
                 tracing::debug!(target: "halo", status = status.as_u16(), attempt, "answer");
+                if status == StatusCode::NOT_FOUND && method == reqwest::Method::DELETE && repeated_after_reach {
+                    tracing::info!(target: "halo", operation, attempt, "the DELETE was repeated after an attempt that may have reached Halo, and Halo answered 404: the first attempt took");
+                    return Ok(Answer { status: StatusCode::OK, headers: resp.headers().clone(), body: Default::default() });
+                }
+                // (the wait, the longest allowed for it)
                 let wait = match status {
                     StatusCode::UNAUTHORIZED if !renewed && spare.is_some() => {
                         self.renew(&token).await;
                         renewed = true;
-                        Some(Duration::ZERO)
+                        Some((Duration::ZERO, Duration::ZERO))
                     }
                     StatusCode::TOO_MANY_REQUESTS => {
                         if let Some(l) = &self.limiter {
                             l.throttled();
                         }
-                        can_retry.then(|| wire::retry_after(resp.headers()).unwrap_or_else(|| self.backoff(attempt)))
+                        can_retry.then(|| match wire::retry_after(resp.headers()) {
+                            Some(d) => (d, self.retry.max_retry_after),
+                            None => (self.backoff(attempt), self.retry.max_delay),
+                        })
                     }
                     StatusCode::BAD_GATEWAY | StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT
                         if can_retry && idempotent =>
                     {
-                        Some(self.backoff(attempt))
+                        repeated_after_reach = true;
+                        Some((self.backoff(attempt), self.retry.max_delay))
                     }
                     _ => None,
                 };
-                if let Some(d) = wait.filter(|d| within(*d, waited) && *d <= self.retry.max_delay) {
+                if let Some((d, _)) = wait.filter(|(d, most)| within(*d, waited) && d <= most) {
                     drop(resp);
-                    tracing::info!(target: "halo", status = status.as_u16(), attempt, wait_ms = d.as_millis() as u64, "retrying");
+                    if d > crate::limiter::WARN_WAIT {
+                        tracing::warn!(target: "halo", operation, status = status.as_u16(), attempt, wait_s = d.as_secs_f64(), "Halo answered {}: waiting {:.0} s before trying again", status.as_u16(), d.as_secs_f64());
+                    } else {
+                        tracing::info!(target: "halo", status = status.as_u16(), attempt, wait_ms = d.as_millis() as u64, "retrying");
+                    }
                     tokio::time::sleep(d).await;
                     waited += d;
                     request = spare.expect("checked by can_retry / renew guard");
@@ -158,13 +217,22 @@ impl Policy {
                 let body = wire::read_body(&mut resp, limit).await;
                 span.record("latency_ms", started.elapsed().as_millis() as u64);
                 match body {
-                    Ok(body) => return wire::judge(operation, status, resp.headers().clone(), body),
+                    Ok(body) if status.is_success() => {
+                        return wire::judge(operation, status, resp.headers().clone(), body);
+                    }
+                    Ok(body) => {
+                        let text = String::from_utf8_lossy(&body);
+                        let scrubbed = crate::auth::scrub_all(&text, &[token.expose(), self.auth.secret()]);
+                        let body = if scrubbed == text { body } else { scrubbed.into_bytes().into() };
+                        return wire::judge(operation, status, resp.headers().clone(), body);
+                    }
                     Err(BodyError::CutOff(e)) if can_retry && idempotent => {
                         let d = self.backoff(attempt);
                         if within(d, waited) {
                             tracing::warn!(target: "halo", attempt, error = %e, "the answer was cut off; repeating the request");
                             tokio::time::sleep(d).await;
                             waited += d;
+                            repeated_after_reach = true;
                             request = spare.expect("checked by can_retry");
                             continue;
                         }

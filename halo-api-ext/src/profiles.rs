@@ -23,8 +23,15 @@
 //! `client_secret`, `on_prem`, `scope`, `rate_limit`; plus
 //! `client_secret_env`. A variable that is set beats the profile's key
 //! (and the CLI's flags beat both). A file that holds a `client_secret`
-//! and can be read by its group or others is refused; so is a key it does
-//! not know.
+//! and can be read by its group or others is refused (the mode of the file
+//! as opened, not of the path looked at before); so is a key it does not
+//! know.
+//!
+//! A profile's secret goes to that profile's host and auth host only: a
+//! `HALO_HOST` or `HALO_AUTH_HOST` (or the CLI's `--host`, `--auth-host`)
+//! other than the profile's, with the secret from the profile, is refused,
+//! naming both; give the secret for that host too (`HALO_CLIENT_SECRET`),
+//! or drop the override.
 
 use crate::config::HaloConfig;
 use halo_api::HaloError;
@@ -77,13 +84,18 @@ impl Profiles {
 
     /// Reads and checks a profile file. A missing file has no profiles.
     pub fn load(path: &Path) -> Result<Self, HaloError> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
+        use std::io::Read as _;
+        let mut file = match std::fs::File::open(path) {
+            Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Ok(Self { path: path.to_path_buf(), profiles: BTreeMap::new() });
             }
             Err(e) => return Err(bad(path, format!("cannot be read: {e}"))),
         };
+        // The mode of what is read, not of whatever the path names later.
+        let meta = file.metadata().map_err(|e| bad(path, format!("cannot be read: {e}")))?;
+        let mut text = String::new();
+        file.read_to_string(&mut text).map_err(|e| bad(path, format!("cannot be read: {e}")))?;
         let doc: toml::Table =
             text.parse().map_err(|e: toml::de::Error| bad(path, format!("is not TOML: {}", e.message())))?;
         let mut profiles = BTreeMap::new();
@@ -111,7 +123,7 @@ impl Profiles {
         let with_secret: Vec<&str> =
             profiles.iter().filter(|(_, t)| t.contains_key("client_secret")).map(|(n, _)| n.as_str()).collect();
         if !with_secret.is_empty() {
-            check_private(path, &with_secret)?;
+            check_private(path, &meta, &with_secret)?;
         }
         Ok(Self { path: path.to_path_buf(), profiles })
     }
@@ -170,16 +182,39 @@ impl Profiles {
 
     /// The profile's config, with every `HALO_*` variable that `get` has
     /// beating the profile's key.
+    ///
+    /// With the secret from the profile, a host or auth host from `get`
+    /// other than the profile's is refused (see the module docs).
     pub fn config(&self, name: &str, get: impl Fn(&str) -> Option<String>) -> Result<HaloConfig, HaloError> {
         let vars = self.variables(name)?;
-        HaloConfig::from_lookup(|k| get(k).filter(|v| !v.trim().is_empty()).or_else(|| vars.get(k).cloned()))
+        let given = |k: &str| get(k).filter(|v| !v.trim().is_empty());
+        let secret = variable("client_secret");
+        if given(&secret).is_none() && vars.contains_key(&secret) {
+            for key in [variable("host"), variable("auth_host")] {
+                let Some(other) = given(&key) else { continue };
+                let own = vars.get(&key);
+                if own.map(|o| o.trim()) != Some(other.trim()) {
+                    return Err(HaloError::config(
+                        &key,
+                        format!(
+                            "is {other} (from a flag or the environment), but the client secret is profile \
+                             `{name}`'s, whose {} is {}: a profile's secret goes only to its own hosts. Drop the \
+                             override, or give the secret for {other} too (HALO_CLIENT_SECRET)",
+                            key.trim_start_matches("HALO_").to_ascii_lowercase(),
+                            own.map(String::as_str).unwrap_or("not set"),
+                        ),
+                    ));
+                }
+            }
+        }
+        HaloConfig::from_lookup(|k| given(k).or_else(|| vars.get(k).cloned()))
     }
 }
 
 #[cfg(unix)]
-fn check_private(path: &Path, with_secret: &[&str]) -> Result<(), HaloError> {
+fn check_private(path: &Path, meta: &std::fs::Metadata, with_secret: &[&str]) -> Result<(), HaloError> {
     use std::os::unix::fs::PermissionsExt as _;
-    let mode = std::fs::metadata(path).map_err(|e| bad(path, format!("cannot be read: {e}")))?.permissions().mode();
+    let mode = meta.permissions().mode();
     if mode & 0o077 != 0 {
         return Err(bad(
             path,
@@ -196,7 +231,7 @@ fn check_private(path: &Path, with_secret: &[&str]) -> Result<(), HaloError> {
 }
 
 #[cfg(not(unix))]
-fn check_private(_: &Path, _: &[&str]) -> Result<(), HaloError> {
+fn check_private(_: &Path, _: &std::fs::Metadata, _: &[&str]) -> Result<(), HaloError> {
     Ok(())
 }
 
@@ -271,8 +306,24 @@ client_secret_env = "HALO_TEST_B_SECRET_UNSET"
         let c = p.config("a", |_| None).unwrap();
         assert_eq!((c.host.as_str(), c.tenant.as_deref(), c.client_id.as_str()), ("a.halopsa.com", Some("a"), "ca"));
         assert_eq!(c.rate_limit.map(|r| r.requests), Some(10));
-        let c = p.config("a", |k| (k == "HALO_HOST").then(|| "other.example".to_string())).unwrap();
+        // Another host with profile a's secret: refused, naming both.
+        let e = p.config("a", |k| (k == "HALO_HOST").then(|| "other.example".to_string())).unwrap_err().to_string();
+        assert!(
+            e.contains("HALO_HOST is other.example") && e.contains("profile `a`'s, whose host is a.halopsa.com"),
+            "{e}"
+        );
+        let e = p.config("a", |k| (k == "HALO_AUTH_HOST").then(|| "evil.example".to_string())).unwrap_err();
+        assert!(e.to_string().contains("whose auth_host is not set"), "{e}");
+        // With the secret for that host too, the override is the user's.
+        let env = |k: &str| match k {
+            "HALO_HOST" => Some("other.example".to_string()),
+            "HALO_CLIENT_SECRET" => Some("other-secret".to_string()),
+            _ => None,
+        };
+        let c = p.config("a", env).unwrap();
         assert_eq!(c.host, "other.example");
+        // The profile's own host, said again, is no override.
+        assert!(p.config("a", |k| (k == "HALO_HOST").then(|| "a.halopsa.com".to_string())).is_ok());
         let e = p.config("c", |_| None).unwrap_err().to_string();
         assert!(e.contains("`c` is not in") && e.contains("it has: a, b"), "{e}");
         let e = p.config("b", |_| None).unwrap_err().to_string();

@@ -85,8 +85,10 @@ pub struct Event {
     pub escmsg_id: Option<i64>,
     /// The id of the record the event is about.
     pub object_id: Option<i64>,
-    /// What the record is: a field `object_type` when sent, else the name
-    /// of the object the payload holds (`ticket`), else `None`.
+    /// What the record is: a field `object_type` when sent; else the record
+    /// kind the event's name says ("New Ticket Logged": `ticket`); else,
+    /// when the payload holds exactly one known record object, its name;
+    /// else `None` (never a guess from whichever key came first).
     pub object_type: Option<String>,
     pub timestamp: Option<DateTime<Utc>>,
     /// Every field as Halo sent it.
@@ -123,11 +125,17 @@ impl Event {
             })
         };
         let int = |names: &[&str]| field(&raw, names).and_then(halo_api::identified::integer);
-        let object_type = text(&["object_type", "entity_type"]).or_else(|| {
-            OBJECTS.iter().find(|o| field(&raw, &[o]).is_some_and(Value::is_object)).map(|o| o.to_string())
+        let event = text(&["event", "event_name"]);
+        let named = event.as_deref().and_then(|e| {
+            // The first word of the name that is a record kind.
+            e.split(|c: char| !c.is_alphanumeric()).map(str::to_ascii_lowercase).find(|w| OBJECTS.contains(&w.as_str()))
         });
+        let held: Vec<&str> =
+            OBJECTS.iter().copied().filter(|o| field(&raw, &[o]).is_some_and(Value::is_object)).collect();
+        let object_type =
+            text(&["object_type", "entity_type"]).or(named).or_else(|| (held.len() == 1).then(|| held[0].to_string()));
         Event {
-            event: text(&["event", "event_name"]),
+            event,
             id: raw.get("id").cloned(),
             webhook_id: text(&["webhook_id"]),
             notification_id: int(&["notification_id"]),
@@ -271,7 +279,20 @@ mod tests {
         assert_eq!(batch.len(), 2);
         assert_eq!((batch[0].event.as_deref(), batch[0].object_id), (Some("Ticket Updated"), Some(7)));
         assert_eq!((batch[1].event.as_deref(), batch[1].object_id), (Some("Ticket Closed"), Some(8)));
-        assert_eq!(batch[0].object_type, None);
+        assert_eq!(batch[0].object_type.as_deref(), Some("ticket"), "from the event's name");
+
+        // An action event whose payload carries the ticket first and the
+        // action after: the event says action.
+        let both = decode(
+            br#"{"event": "Action Added", "object_id": 9, "ticket": {"id": 42}, "action": {"id": 9, "ticket_id": 42}}"#,
+        )
+        .unwrap();
+        assert_eq!(both[0].object_type.as_deref(), Some("action"));
+        // No event name, two records: no guess.
+        let unsure = decode(br#"{"ticket": {"id": 42}, "action": {"id": 9}}"#).unwrap();
+        assert_eq!(unsure[0].object_type, None);
+        let one_kind = decode(br#"{"client": {"id": 3}}"#).unwrap();
+        assert_eq!(one_kind[0].object_type.as_deref(), Some("client"));
 
         // Tolerated: an object with none of the known fields.
         let odd = decode(br#"{"custom": {"x": 1}}"#).unwrap();

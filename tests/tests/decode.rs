@@ -1,5 +1,6 @@
 //! The generated records decode what Halo really sends (the payload quirks
-//! of shared/docs/halo-api.md) and write back only what is set.
+//! other Halo clients met: decimal ids, nulls, dates without offsets) and write
+//! back only what is set.
 
 use halo_api::types::{Area, Faults, FaultsView, Site, Uname, Users};
 use serde_json::json;

@@ -199,7 +199,7 @@ async fn a_cut_off_download_leaves_no_file_under_the_final_name() {
     let dir = std::env::temp_dir().join(format!("halo-cut-download-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let target = dir.join("file.bin");
-    let e = halo.download_attachment(5, Some(&target)).await.unwrap_err();
+    let e = halo.download_attachment(5, Some(&target), false).await.unwrap_err();
     assert!(matches!(e, HaloError::Transport { .. }), "{e:?}");
     assert!(!target.exists(), "no file under the final name");
     assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "no temporary file left either");
@@ -208,7 +208,7 @@ async fn a_cut_off_download_leaves_no_file_under_the_final_name() {
     // An earlier complete download is not touched by a failed one.
     std::fs::write(&target, b"old").unwrap();
     let s2 = Scripted::start(vec![Reply::Drop]).await;
-    let e = s2.client(RetryPolicy::none()).download_attachment(5, Some(&target)).await;
+    let e = s2.client(RetryPolicy::none()).download_attachment(5, Some(&target), false).await;
     assert!(e.is_err());
     assert_eq!(std::fs::read(&target).unwrap(), b"old");
     let _ = std::fs::remove_dir_all(&dir);
@@ -230,7 +230,7 @@ async fn a_download_of_the_files_bytes_is_written_as_sent() {
         .await;
     let dir = std::env::temp_dir().join(format!("halo-bytes-download-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let path = halo.download_attachment(6, Some(&dir)).await.unwrap();
+    let path = halo.download_attachment(6, Some(&dir), false).await.unwrap();
     assert_eq!(path, dir.join("shot.png"));
     assert_eq!(std::fs::read(&path).unwrap(), [0x89u8, b'P', b'N', b'G']);
     let _ = std::fs::remove_dir_all(&dir);

@@ -19,6 +19,7 @@ fn fast() -> RetryPolicy {
         base_delay: Duration::from_millis(20),
         max_delay: Duration::from_secs(5),
         max_total_wait: Duration::from_secs(10),
+        ..RetryPolicy::default()
     }
 }
 

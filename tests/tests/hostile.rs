@@ -14,6 +14,7 @@ fn config(s: &Scripted, attempts: u32) -> HaloConfig {
         base_delay: Duration::from_millis(10),
         max_delay: Duration::from_secs(1),
         max_total_wait: Duration::from_secs(5),
+        ..RetryPolicy::default()
     };
     c.rate_limit = None;
     c.request_timeout = Duration::from_millis(800);

@@ -1,4 +1,5 @@
-//! Paging: the stop rules of shared/docs/halo-api.md, never trusting the
+//! Paging: Halo's stop rules (a short or empty page, or record_count reached;
+//! never arithmetic on the page size asked for), never trusting the
 //! page size asked for.
 
 mod common;
@@ -129,7 +130,7 @@ async fn the_stream_is_lazy() {
 }
 
 #[tokio::test]
-async fn a_server_ignoring_paging_is_read_once() {
+async fn a_server_ignoring_paging_ends_with_an_error_after_three_repeats_not_a_loop() {
     let server = MockServer::start_async().await;
     token_mock(&server).await;
     // Same two records whatever page is asked for, no total.
@@ -139,9 +140,30 @@ async fn a_server_ignoring_paging_is_read_once() {
             then.status(200).json_body(json!(tickets(1, 2)));
         })
         .await;
+    let halo = client(&server);
+    let got: Vec<_> = halo.list_tickets().page_size(2).stream().collect().await;
+    assert_eq!(got.len(), 3, "two records, then the error: {got:?}");
+    assert_eq!(got[0].as_ref().unwrap().id, Some(1));
+    assert_eq!(got[1].as_ref().unwrap().id, Some(2));
+    let e = got[2].as_ref().unwrap_err().to_string();
+    assert!(e.contains("pages 2..=4 brought no record not yet listed: the server ignores page_no"), "{e}");
+    any.assert_calls_async(1 + halo_api_ext::list::REPEATED_PAGES as usize).await;
+    assert!(
+        halo.list_tickets().page_size(2).collect().await.is_err(),
+        "collect fails too: never a partial list as if whole"
+    );
+}
+
+#[tokio::test]
+async fn a_page_longer_than_asked_without_a_total_is_not_the_end() {
+    let server = MockServer::start_async().await;
+    token_mock(&server).await;
+    // Asked for 2, the server sends 3, then 1: four records.
+    page(&server, "2", "1", json!(tickets(1, 3))).await;
+    let second = page(&server, "2", "2", json!(tickets(4, 1))).await;
     let all = client(&server).list_tickets().page_size(2).collect().await.unwrap();
-    assert_eq!(ids(&all), [1, 2]);
-    any.assert_calls_async(2).await;
+    assert_eq!(ids(&all), [1, 2, 3, 4]);
+    second.assert_async().await;
 }
 
 #[tokio::test]

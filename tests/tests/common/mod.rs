@@ -18,6 +18,7 @@ pub fn config(server: &MockServer) -> HaloConfig {
         base_delay: Duration::from_millis(5),
         max_delay: Duration::from_secs(5),
         max_total_wait: Duration::from_secs(10),
+        ..RetryPolicy::default()
     };
     c
 }

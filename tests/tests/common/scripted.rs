@@ -1,6 +1,7 @@
 //! A scripted HTTP/1.1 server on loopback, for what httpmock cannot do:
 //! answer the same request differently each time, record when each request
-//! arrived, and misbehave. Token requests (`/auth/token`) always succeed.
+//! arrived, and misbehave. Token requests (`/auth/token`) answer from a
+//! script of their own ([`Scripted::start_with_tokens`]), then succeed.
 #![allow(dead_code)]
 
 use std::collections::VecDeque;
@@ -46,7 +47,9 @@ pub fn status(code: u16) -> Reply {
 pub struct Scripted {
     pub base_url: String,
     script: Arc<Mutex<VecDeque<Reply>>>,
+    tokens: Arc<Mutex<VecDeque<Reply>>>,
     seen: Arc<Mutex<Vec<Seen>>>,
+    token_seen: Arc<Mutex<Vec<Seen>>>,
 }
 
 impl Scripted {
@@ -60,9 +63,20 @@ impl Scripted {
     }
 
     pub async fn start(script: Vec<Reply>) -> Self {
+        Self::start_with_tokens(script, Vec::new()).await
+    }
+
+    /// As [`Scripted::start`]; token requests answer `tokens` first.
+    pub async fn start_with_tokens(script: Vec<Reply>, tokens: Vec<Reply>) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base_url = format!("http://{}", listener.local_addr().unwrap());
-        let s = Scripted { base_url, script: Arc::new(Mutex::new(script.into())), seen: Default::default() };
+        let s = Scripted {
+            base_url,
+            script: Arc::new(Mutex::new(script.into())),
+            tokens: Arc::new(Mutex::new(tokens.into())),
+            seen: Default::default(),
+            token_seen: Default::default(),
+        };
         let server = s.clone();
         tokio::spawn(async move {
             while let Ok((mut sock, _)) = listener.accept().await {
@@ -106,7 +120,18 @@ impl Scripted {
                         .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
                         .collect();
                     let reply = if path.starts_with("/auth/token") {
-                        Reply::Http(200, vec![], r#"{"access_token":"tok","expires_in":3600}"#.into())
+                        server.token_seen.lock().unwrap().push(Seen {
+                            method,
+                            path,
+                            at: Instant::now(),
+                            body,
+                            headers,
+                        });
+                        server.tokens.lock().unwrap().pop_front().unwrap_or(Reply::Http(
+                            200,
+                            vec![],
+                            r#"{"access_token":"tok","expires_in":3600}"#.into(),
+                        ))
                     } else {
                         server.seen.lock().unwrap().push(Seen { method, path, at: Instant::now(), body, headers });
                         server.script.lock().unwrap().pop_front().unwrap_or(Reply::Http(
@@ -163,5 +188,10 @@ impl Scripted {
     #[allow(dead_code)]
     pub fn seen(&self) -> Vec<Seen> {
         self.seen.lock().unwrap().clone()
+    }
+
+    /// Token requests received.
+    pub fn token_requests(&self) -> Vec<Seen> {
+        self.token_seen.lock().unwrap().clone()
     }
 }

@@ -2,8 +2,9 @@
 //! `lastupdatefromdate` and `lastupdatetodate` (GET /Tickets, /Client, /Site,
 //! /Users, /Asset, ... : 16 parameters in 2025-04) are declared `bool` and
 //! described as "Include the field ... in the response", but they are date
-//! filters: integrations send `yyyy-MM-ddTHH:mm:ss` (see
-//! shared/docs/halo-api.md, "Change detection"). Typed `bool`, halo-api could
+//! filters: integrations send `yyyy-MM-ddTHH:mm:ss` (a production sync of
+//! Halo asks for tickets with `lastupdatefromdate=<last sync time>`). Typed
+//! `bool`, halo-api could
 //! only send `true` or `false`.
 //!
 //! Fix: give them `{"type": "string"}` (not `format: date-time`: that would
