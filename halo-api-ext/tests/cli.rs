@@ -139,8 +139,7 @@ fn watch_prints_each_change_once_and_exits_0_on_ctrl_c() {
         server.mock(move |when, then| {
             when.method(GET)
                 .path("/api/Tickets")
-                .query_param("datesearch", "last_update")
-                .query_param("startdate", "2025-03-31T10:00:00")
+                .query_param("lastupdatefromdate", "2025-03-31T10:00:00")
                 .query_param("order", "last_update")
                 .query_param("orderdesc", "true")
                 .header("authorization", "Bearer t");
@@ -362,4 +361,200 @@ fn attach_uploads_a_file_and_download_writes_one() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("missing.pdf"));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `halo watch TICKETS` as the tests run it, with `args` after.
+fn watch(server: &MockServer, args: &[&str]) -> std::process::Child {
+    halo(server)
+        .args(["watch", "tickets", "--interval", "0.2"])
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+fn interrupt(child: std::process::Child) -> std::process::Output {
+    let killed = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn watch_keeps_its_cursor_from_the_start_so_a_restart_misses_nothing() {
+    use std::time::Duration;
+    let server = MockServer::start();
+    token(&server);
+    let dir = std::env::temp_dir().join(format!("halo-watch-start-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cursor = dir.join("cursor.json");
+    let _ = std::fs::remove_file(&cursor);
+    // No change at all while the first watch runs.
+    let mut empty = server.mock(|when, then| {
+        when.method(GET).path("/api/Tickets");
+        then.status(200).json_body(json!({"record_count": 0, "tickets": []}));
+    });
+    let child = watch(&server, &["--since", "2025-04-01T10:00:00", "--cursor", cursor.to_str().unwrap()]);
+    std::thread::sleep(Duration::from_millis(700));
+    let out = interrupt(child);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+    let saved: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&cursor).unwrap()).unwrap();
+    assert_eq!(saved["from"], "2025-04-01T10:00:00Z", "written though no change came: {saved}");
+    empty.delete();
+    // While it was down, ticket 4 changed. The restart (no --since: from the
+    // file, not from now) finds it.
+    server.mock(|when, then| {
+        when.method(GET).path("/api/Tickets").query_param_exists("lastupdatefromdate");
+        then.status(200)
+            .json_body(json!({"record_count": 1, "tickets": [{"id": 4, "last_update": "2025-04-01T10:30:00Z"}]}));
+    });
+    let child = watch(&server, &["--cursor", cursor.to_str().unwrap()]);
+    std::thread::sleep(Duration::from_millis(700));
+    let out = interrupt(child);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let lines: Vec<serde_json::Value> =
+        String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines, [json!({"id": 4, "last_update": "2025-04-01T10:30:00Z"})], "the change made while it was down");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The client's own retries come first (5 attempts, about 4 to 8 s of
+/// backoff); what outlasts them reaches the watch, which says so, waits and
+/// goes on. Each failure here lasts long enough to reach it.
+#[test]
+fn watch_waits_out_a_failing_poll_and_a_token_hiccup_and_goes_on() {
+    use std::io::BufRead;
+    use std::time::Duration;
+    let server = MockServer::start();
+    let mut bad_token = server.mock(|when, then| {
+        when.method(POST).path("/auth/token");
+        then.status(503).body("maintenance");
+    });
+    let mut failing = server.mock(|when, then| {
+        when.method(GET).path("/api/Tickets");
+        then.status(502).body("bad gateway");
+    });
+    let mut child = watch(&server, &["--since", "2025-04-01T10:00:00"]);
+    std::thread::sleep(Duration::from_secs(9));
+    assert!(child.try_wait().unwrap().is_none(), "still watching through the token failures");
+    bad_token.delete();
+    token(&server);
+    std::thread::sleep(Duration::from_secs(9));
+    assert!(child.try_wait().unwrap().is_none(), "still watching through the 502s");
+    failing.delete();
+    server.mock(|when, then| {
+        when.method(GET).path("/api/Tickets");
+        then.status(200)
+            .json_body(json!({"record_count": 1, "tickets": [{"id": 5, "last_update": "2025-04-01T10:30:00Z"}]}));
+    });
+    let (tx, lines) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            let _ = tx.send(line.unwrap());
+        }
+    });
+    let line = lines.recv_timeout(Duration::from_secs(30)).expect("the change, once Halo is back");
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&line).unwrap()["id"], 5);
+    let out = interrupt(child);
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("(503): maintenance") && err.contains("trying again in"), "{err}");
+    assert!(err.contains("502"), "{err}");
+    assert!(!err.contains("cli-secret"), "{err}");
+}
+
+#[test]
+fn watch_ends_on_bad_credentials_and_refuses_bad_numbers() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(POST).path("/auth/token");
+        then.status(401).json_body(json!({"error": "invalid_client"}));
+    });
+    let out = watch(&server, &[]).wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "a permanent error ends the watch");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("invalid_client"));
+    for (flag, value) in
+        [("--interval", "0"), ("--interval", "1e300"), ("--interval", "NaN"), ("--overlap", "-1"), ("--overlap", "inf")]
+    {
+        let out = halo(&server).args(["watch", "tickets", &format!("{flag}={value}")]).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{flag} {value}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(flag) && err.contains("number of seconds"), "{err}");
+    }
+}
+
+#[test]
+fn a_closed_stdout_ends_quietly_and_other_write_errors_exit_1() {
+    use std::io::BufRead;
+    let server = MockServer::start();
+    token(&server);
+    let rows: Vec<serde_json::Value> =
+        (1..=5000).map(|i| json!({"id": i, "summary": "a summary long enough to fill a pipe quickly"})).collect();
+    server.mock(|when, then| {
+        when.method(GET).path("/api/Tickets");
+        then.status(200).json_body(json!({"record_count": 5000, "tickets": rows}));
+    });
+    // `halo list tickets | head -1`
+    let mut child = halo(&server)
+        .args(["list", "tickets", "--page-size", "5000"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    assert!(first.contains("\"id\":1"), "{first}");
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "the reader went away: done");
+    assert!(out.stderr.is_empty(), "nothing on stderr: {}", String::from_utf8_lossy(&out.stderr));
+
+    let full = std::fs::File::create("/dev/full").unwrap();
+    let out = halo(&server).args(["list", "tickets", "--page-size", "5000"]).stdout(full).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "a disk that is full is not bad usage");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("writing stdout"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn warnings_reach_stderr_by_default_and_verbose_shows_more() {
+    let server = MockServer::start();
+    token(&server);
+    // A Retry-After of 6 s: long enough to be said.
+    let mut limited = server.mock(|when, then| {
+        when.method(GET).path("/api/Tickets/3");
+        then.status(429).header("retry-after", "6").body("slow down");
+    });
+    let child = halo(&server)
+        .args(["get", "tickets", "3"])
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    limited.delete();
+    server.mock(|when, then| {
+        when.method(GET).path("/api/Tickets/3");
+        then.status(200).json_body(json!({"id": 3}));
+    });
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("WARN") && err.contains("Halo answered 429: waiting 6 s"), "{err}");
+
+    server.mock(|when, then| {
+        when.method(GET).path("/api/Tickets/4");
+        then.status(200).json_body(json!({"id": 4}));
+    });
+    let out = halo(&server).args(["-vv", "get", "tickets", "4"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("DEBUG") && err.contains("answer"), "-vv shows DEBUG: {err}");
+    assert!(!err.contains("cli-secret") && !err.contains("Bearer t"), "{err}");
+    let out = halo(&server).args(["get", "tickets", "4"]).output().unwrap();
+    assert!(out.stderr.is_empty(), "quiet by default when nothing is wrong");
 }

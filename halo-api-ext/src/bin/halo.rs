@@ -1,8 +1,10 @@
 //! `halo`: Halo's API from the command line, over halo-api-ext.
 //!
 //! Data on stdout (list and report: one JSON record per line), messages on
-//! stderr. Exit 0 on success, 1 on an API or network error, 2 on bad usage
-//! or config.
+//! stderr. Exit 0 on success (and when stdout is closed early: `| head`), 1
+//! on an API, network or I/O error, 2 on bad usage or config. `tracing`
+//! events go to stderr: WARN and above by default (waits for the rate limit
+//! or a Retry-After, changed totals), `-v` INFO, `-vv` DEBUG, or `RUST_LOG`.
 
 use clap::{Parser, Subcommand};
 use futures::StreamExt;
@@ -45,6 +47,10 @@ struct Cli {
     /// beat it [env: HALO_PROFILE]
     #[arg(long, global = true, value_name = "NAME")]
     profile: Option<String>,
+    /// More on stderr: -v for INFO events (retries, budget changes), -vv for
+    /// DEBUG; RUST_LOG overrides (default: WARN and above)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
     #[command(subcommand)]
     command: Command,
 }
@@ -83,11 +89,16 @@ enum Command {
         /// has an offset) [default: now]
         #[arg(long, value_name = "DATETIME")]
         since: Option<String>,
-        /// Seconds between the starts of two polls.
+        /// Seconds between the starts of two polls (above 0, at most 86400).
         #[arg(long, default_value_t = 30.0, value_name = "SECONDS")]
         interval: f64,
+        /// Seconds behind the newest change a late record is still caught
+        /// (0 to 86400).
+        #[arg(long, default_value_t = 120.0, value_name = "SECONDS")]
+        overlap: f64,
         /// Keep the cursor in FILE: resumed from when present (then
-        /// --since is not used), rewritten after each line.
+        /// --since is not used); written at start, after every poll, and
+        /// while printing (at least every second, and after the last line).
         #[arg(long, value_name = "FILE")]
         cursor: Option<std::path::PathBuf>,
         /// A filter, KEY=VALUE (repeatable): actions need ticket_id=ID.
@@ -102,12 +113,17 @@ enum Command {
         file: std::path::PathBuf,
     },
     /// Save an attachment to a file: `halo download attachment 7 [FILE]`
-    /// (default: Halo's file name, in the current directory).
+    /// (default: Halo's file name made safe, in the current directory; an
+    /// existing file of that name is not replaced without --force).
     Download {
         /// attachment
         what: String,
         id: i64,
+        /// A file (replaced if it exists) or a directory.
         file: Option<std::path::PathBuf>,
+        /// Replace a file that has Halo's name.
+        #[arg(long)]
+        force: bool,
     },
     /// The profiles of the config file and their hosts (never a secret).
     Profiles,
@@ -131,6 +147,12 @@ enum Command {
 enum Failure {
     Usage(String),
     Halo(HaloError),
+    /// Writing stdout or a file failed.
+    Io(String, std::io::Error),
+}
+
+fn stdout_error(e: std::io::Error) -> Failure {
+    Failure::Io("writing stdout".into(), e)
 }
 
 impl From<HaloError> for Failure {
@@ -142,8 +164,23 @@ impl From<HaloError> for Failure {
     }
 }
 
+/// A tracing subscriber on stderr: RUST_LOG, else WARN (INFO with -v,
+/// DEBUG with -vv).
+fn log_to_stderr(verbose: u8) {
+    use tracing_subscriber::EnvFilter;
+    let default = match verbose {
+        0 => "warn",
+        1 => "info",
+        _ => "debug",
+    };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    let _ =
+        tracing_subscriber::fmt().with_writer(std::io::stderr).with_env_filter(filter).with_target(false).try_init();
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    log_to_stderr(cli.verbose);
     let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -161,35 +198,36 @@ fn main() -> ExitCode {
             eprintln!("halo: {e}");
             ExitCode::from(1)
         }
+        // The reader went away (`halo list tickets | head -1`): done.
+        Err(Failure::Io(_, e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(Failure::Io(what, e)) => {
+            eprintln!("halo: {what}: {e}");
+            ExitCode::from(1)
+        }
     }
 }
 
+/// The settings: flags, then `HALO_*` variables, then the profile
+/// (`--profile` or `HALO_PROFILE`), whose secret goes to its own hosts only.
 fn config(cli: &Cli) -> Result<HaloConfig, Failure> {
-    let mut c = match &cli.profile {
-        Some(name) => HaloConfig::from_profile(name)?,
-        None => HaloConfig::from_env_or_profile()?,
+    let flag = |key: &str| -> Option<String> {
+        match key {
+            "HALO_HOST" => cli.host.clone(),
+            "HALO_AUTH_HOST" => cli.auth_host.clone(),
+            "HALO_TENANT" => cli.tenant.clone(),
+            "HALO_ON_PREM" => cli.on_prem.then(|| "true".to_string()),
+            "HALO_CLIENT_ID" => cli.client_id.clone(),
+            "HALO_CLIENT_SECRET" => cli.client_secret.clone(),
+            "HALO_SCOPE" => cli.scope.clone(),
+            _ => None,
+        }
     };
-    if let Some(h) = &cli.host {
-        c.host = h.clone();
-    }
-    if let Some(a) = &cli.auth_host {
-        c.auth_host = Some(a.clone());
-    }
-    if let Some(t) = &cli.tenant {
-        c.tenant = Some(t.clone());
-    }
-    if cli.on_prem {
-        c.on_prem = true;
-    }
-    if let Some(i) = &cli.client_id {
-        c.client_id = i.clone();
-    }
-    if let Some(s) = &cli.client_secret {
-        c.client_secret = s.clone().into();
-    }
-    if let Some(s) = &cli.scope {
-        c.scope = s.clone();
-    }
+    let lookup = |key: &str| flag(key).or_else(|| std::env::var(key).ok());
+    let profile = cli.profile.clone().or_else(|| std::env::var("HALO_PROFILE").ok()).filter(|p| !p.trim().is_empty());
+    let mut c = match profile {
+        Some(name) => Profiles::load_default()?.config(&name, lookup)?,
+        None => HaloConfig::from_lookup(lookup)?,
+    };
     if let Some(r) = &cli.rate_limit {
         c.rate_limit = RateLimit::parse("--rate-limit", r)?;
     }
@@ -227,10 +265,7 @@ fn read_json(source: Option<&str>) -> Result<Value, Failure> {
 /// One JSON value and a newline, written straight into the buffered stdout.
 fn emit(out: &mut impl Write, v: &Value, pretty: bool) -> Result<(), Failure> {
     let written = if pretty { serde_json::to_writer_pretty(&mut *out, v) } else { serde_json::to_writer(&mut *out, v) };
-    written
-        .map_err(std::io::Error::from)
-        .and_then(|()| out.write_all(b"\n"))
-        .map_err(|e| Failure::Usage(format!("writing stdout: {e}")))
+    written.map_err(std::io::Error::from).and_then(|()| out.write_all(b"\n")).map_err(stdout_error)
 }
 
 /// Records, total when known, rate: on stderr, only when it is a terminal.
@@ -252,22 +287,51 @@ fn progress() -> Option<indicatif::ProgressBar> {
     Some(bar)
 }
 
+/// A number of seconds from the command line: finite, within `lowest..=86400`
+/// (above `lowest` when `above`).
+fn seconds(flag: &str, value: f64, lowest: f64, above: bool) -> Result<std::time::Duration, Failure> {
+    let ok = value.is_finite() && value <= 86_400.0 && if above { value > lowest } else { value >= lowest };
+    if !ok {
+        let range = if above { format!("above {lowest}") } else { format!("from {lowest}") };
+        return Err(Failure::Usage(format!("{flag} {value}: give a number of seconds {range}, at most 86400")));
+    }
+    Ok(std::time::Duration::from_secs_f64(value))
+}
+
+/// Whether a failed poll is worth waiting out (network, 429, 5xx, a token
+/// request that failed on the network or with 5xx/429, an answer that did
+/// not decode) or ends the watch (bad credentials, bad usage, 4xx).
+fn transient(e: &HaloError) -> bool {
+    match e {
+        HaloError::Transport { .. } | HaloError::RateLimited { .. } | HaloError::Decode { .. } => true,
+        HaloError::ResponseTooLarge { .. } => true,
+        HaloError::Api { status, .. } => matches!(status, 408 | 429 | 500..),
+        HaloError::Auth { status, .. } => matches!(status, 0 | 429 | 500..),
+        _ => false,
+    }
+}
+
 /// `halo watch`: the feed's changes as lines, flushed one by one, until
-/// SIGINT or SIGTERM; errors that a later poll may not meet (network, 429,
-/// 5xx) are reported and the feed goes on.
+/// SIGINT or SIGTERM (exit 0). A failed poll that a later one may not meet
+/// (see [`transient`]) is reported on stderr and waited out with backoff
+/// (doubling from the interval, at most 5 minutes); any other ends the
+/// watch. The cursor file is written at start, after every poll (so a
+/// restart misses nothing, even with no change yet), and while printing.
+#[allow(clippy::too_many_arguments)]
 async fn watch(
     halo: &HaloClient,
     resource: &Resource,
     since: Option<String>,
     interval: f64,
+    overlap: f64,
     cursor_file: Option<std::path::PathBuf>,
     query: Vec<(String, String)>,
     out: &mut impl Write,
 ) -> Result<(), Failure> {
     use halo_api_ext::changes::{Cursor, parse_time};
-    if !(interval.is_finite() && interval > 0.0) {
-        return Err(Failure::Usage(format!("--interval {interval}: give a number of seconds above 0")));
-    }
+    use std::time::{Duration, Instant};
+    let interval = seconds("--interval", interval, 0.0, true)?;
+    let overlap = seconds("--overlap", overlap, 0.0, false)?;
     let saved = match &cursor_file {
         Some(f) if f.exists() => {
             let text =
@@ -290,38 +354,71 @@ async fn watch(
         })?),
         (None, None) => Cursor::now(),
     };
-    let mut feed = resource
-        .changes(halo, cursor)
-        .map_err(|e| Failure::Usage(e.to_string()))?
-        .interval(std::time::Duration::from_secs_f64(interval));
+    let mut feed = resource.changes(halo, cursor).map_err(|e| Failure::Usage(e.to_string()))?.overlap(overlap);
     for (k, v) in query {
         feed = feed.map_list(|l| l.filter(k, v));
     }
-    let mut changes = feed.stream();
     let stop = interrupted().map_err(|e| Failure::Usage(format!("cannot watch for Ctrl-C: {e}")))?;
     tokio::pin!(stop);
+    let save = |cursor: &Cursor| {
+        let file = cursor_file.clone();
+        let text = serde_json::to_vec(cursor);
+        async move {
+            let Some(f) = file else { return Ok(()) };
+            let text = text.map_err(|e| Failure::Usage(format!("--cursor: {e}")))?;
+            halo_api_ext::attachments::write_atomically(&f, &text)
+                .await
+                .map_err(|e| Failure::Io(format!("--cursor {}", f.display()), e))
+        }
+    };
+    save(feed.cursor()).await?;
+    let mut failures = 0u32;
     loop {
-        let change = tokio::select! {
+        let started = tokio::time::Instant::now();
+        let polled = tokio::select! {
             biased;
             () = &mut stop => return Ok(()),
-            next = changes.next() => match next {
-                None => return Ok(()),
-                Some(c) => c,
-            },
+            polled = feed.poll_each() => polled,
         };
-        match change {
-            Ok(c) => {
-                emit(out, &c.record, false)?;
-                out.flush().map_err(|e| Failure::Usage(format!("writing stdout: {e}")))?;
-                if let Some(f) = &cursor_file {
-                    save_cursor(f, &c.cursor).await?;
+        let pause = match polled {
+            Ok(mut changes) => {
+                failures = 0;
+                let mut saved_at = Instant::now();
+                while let Some(change) = changes.next() {
+                    match change {
+                        Ok(c) => {
+                            emit(out, &c.record, false)?;
+                            out.flush().map_err(stdout_error)?;
+                        }
+                        // One record that does not decode: said, and passed.
+                        Err(e) => eprintln!("halo: {e}"),
+                    }
+                    let last = changes.remaining() == 0;
+                    let stopping = futures::FutureExt::now_or_never(&mut stop).is_some();
+                    if last || stopping || saved_at.elapsed() >= Duration::from_secs(1) {
+                        save(changes.cursor()).await?;
+                        saved_at = Instant::now();
+                    }
+                    if stopping {
+                        return Ok(());
+                    }
                 }
+                drop(changes);
+                save(feed.cursor()).await?;
+                interval
             }
-            Err(e @ (HaloError::Transport { .. } | HaloError::RateLimited { .. })) => {
-                eprintln!("halo: {e} (trying again at the next poll)")
+            Err(e) if transient(&e) => {
+                failures += 1;
+                let wait = interval.saturating_mul(1 << (failures - 1).min(10)).min(Duration::from_secs(300));
+                eprintln!("halo: {e} (poll {failures} in a row to fail; trying again in {:.0} s)", wait.as_secs_f64());
+                wait
             }
-            Err(e @ HaloError::Api { status: 500.., .. }) => eprintln!("halo: {e} (trying again at the next poll)"),
             Err(e) => return Err(e.into()),
+        };
+        tokio::select! {
+            biased;
+            () = &mut stop => return Ok(()),
+            () = tokio::time::sleep_until(started + pause) => {}
         }
     }
 }
@@ -350,15 +447,6 @@ fn interrupted() -> std::io::Result<impl std::future::Future<Output = ()>> {
     }
 }
 
-/// Replaces FILE with the cursor, atomically: a crash leaves the old cursor
-/// or the new one, never half of one.
-async fn save_cursor(file: &std::path::Path, cursor: &halo_api_ext::changes::Cursor) -> Result<(), Failure> {
-    let text = serde_json::to_vec(cursor).map_err(|e| Failure::Usage(format!("--cursor: {e}")))?;
-    halo_api_ext::attachments::write_atomically(file, &text)
-        .await
-        .map_err(|e| Failure::Usage(format!("--cursor {}: {e}", file.display())))
-}
-
 async fn run(cli: Cli) -> Result<(), Failure> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -370,7 +458,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         if profiles.list().next().is_none() {
             eprintln!("halo: no profiles in {}", profiles.path().display());
         }
-        return out.flush().map_err(|e| Failure::Usage(format!("writing stdout: {e}")));
+        return out.flush().map_err(stdout_error);
     }
     let halo = HaloClient::new(config(&cli)?)?;
     match cli.command {
@@ -417,8 +505,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             resource(&r)?.delete(&halo, id).await?;
             emit(&mut out, &serde_json::json!({"deleted": id}), true)?;
         }
-        Command::Watch { resource: r, since, interval, cursor, query } => {
-            watch(&halo, resource(&r)?, since, interval, cursor, pairs(&query)?, &mut out).await?;
+        Command::Watch { resource: r, since, interval, overlap, cursor, query } => {
+            watch(&halo, resource(&r)?, since, interval, overlap, cursor, pairs(&query)?, &mut out).await?;
         }
         Command::Profiles => unreachable!("answered above"),
         Command::Attach { resource: r, id, file } => {
@@ -437,11 +525,14 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 false,
             )?;
         }
-        Command::Download { what, id, file } => {
+        Command::Download { what, id, file, force } => {
             if what != "attachment" {
                 return Err(Failure::Usage(format!("download: `{what}`: only an attachment can be downloaded")));
             }
-            let path = halo.download_attachment(id, file.as_deref()).await?;
+            let path = halo.download_attachment(id, file.as_deref(), force).await.map_err(|e| match e {
+                HaloError::InvalidRequest(m) => Failure::Usage(m),
+                e => e.into(),
+            })?;
             emit(&mut out, &serde_json::json!({"attachment": id, "path": path}), false)?;
         }
         Command::Report { sql } => {
@@ -462,5 +553,5 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             emit(&mut out, &req.send().await?, true)?;
         }
     }
-    out.flush().map_err(|e| Failure::Usage(format!("writing stdout: {e}")))
+    out.flush().map_err(stdout_error)
 }
