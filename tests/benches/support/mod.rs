@@ -96,9 +96,23 @@ pub struct Server {
     pub requests: Arc<AtomicU64>,
 }
 
+/// 429s the stand-in answers to list requests: the first one (when
+/// `first`), then every `every`-th, with `Retry-After` when given.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Throttle {
+    pub first: bool,
+    pub every: u64,
+    pub retry_after: Option<u64>,
+}
+
 impl Server {
     /// Serves `pages` (as [`ticket_pages`] makes them) on a thread of its own.
     pub fn start(pages: Vec<Bytes>) -> Server {
+        Self::start_throttled(pages, Throttle::default())
+    }
+
+    /// As [`Server::start`], answering 429 as `throttle` says.
+    pub fn start_throttled(pages: Vec<Bytes>, throttle: Throttle) -> Server {
         let pages = Arc::new(pages);
         let token_requests = Arc::new(AtomicU64::new(0));
         let requests = Arc::new(AtomicU64::new(0));
@@ -116,7 +130,7 @@ impl Server {
                     let (pages, t, r) = (pages.clone(), t.clone(), r.clone());
                     tokio::spawn(async move {
                         let service = service_fn(move |req: Request<Incoming>| {
-                            let reply = answer(&req, &pages, &t, &r);
+                            let reply = answer(&req, &pages, &t, &r, throttle);
                             async move { Ok::<_, Infallible>(reply) }
                         });
                         let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
@@ -128,7 +142,13 @@ impl Server {
     }
 }
 
-fn answer(req: &Request<Incoming>, pages: &[Bytes], tokens: &AtomicU64, requests: &AtomicU64) -> Response<Full<Bytes>> {
+fn answer(
+    req: &Request<Incoming>,
+    pages: &[Bytes],
+    tokens: &AtomicU64,
+    requests: &AtomicU64,
+    throttle: Throttle,
+) -> Response<Full<Bytes>> {
     let json = |status: u16, body: Bytes| {
         Response::builder().status(status).header("content-type", "application/json").body(Full::new(body)).unwrap()
     };
@@ -140,7 +160,14 @@ fn answer(req: &Request<Incoming>, pages: &[Bytes], tokens: &AtomicU64, requests
             Bytes::from(format!(r#"{{"access_token":"{TOKEN}","token_type":"Bearer","expires_in":3600}}"#)),
         );
     }
-    requests.fetch_add(1, Ordering::Relaxed);
+    let n = requests.fetch_add(1, Ordering::Relaxed) + 1;
+    if (throttle.first && n == 1) || (throttle.every > 0 && n.is_multiple_of(throttle.every)) {
+        let mut r = Response::builder().status(429);
+        if let Some(s) = throttle.retry_after {
+            r = r.header("retry-after", s.to_string());
+        }
+        return r.body(Full::new(Bytes::from_static(b"300 Requests per rolling 5 minute window"))).unwrap();
+    }
     let authorised =
         req.headers().get("authorization").and_then(|v| v.to_str().ok()) == Some(&format!("Bearer {TOKEN}"));
     if !authorised {
