@@ -558,3 +558,52 @@ fn warnings_reach_stderr_by_default_and_verbose_shows_more() {
     let out = halo(&server).args(["get", "tickets", "4"]).output().unwrap();
     assert!(out.stderr.is_empty(), "quiet by default when nothing is wrong");
 }
+
+#[test]
+fn a_profiles_secret_never_goes_to_another_host() {
+    let (a, elsewhere) = (MockServer::start(), MockServer::start());
+    // Watch for profile a's secret arriving elsewhere, and for any request
+    // at all to a.
+    let leak = elsewhere.mock(|when, then| {
+        when.method(POST).path("/auth/token").form_urlencoded_tuple("client_secret", "secret-a");
+        then.status(200).json_body(json!({"access_token": "stolen", "expires_in": 3600}));
+    });
+    let own = elsewhere.mock(|when, then| {
+        when.method(POST).path("/auth/token").form_urlencoded_tuple("client_secret", "elsewhere-secret");
+        then.status(401).json_body(json!({"error": "invalid_client"}));
+    });
+    let to_a = a.mock(|when, then| {
+        when.any_request();
+        then.status(500);
+    });
+    let home = config_home(&text_with_secret(&a.base_url()), 0o600);
+    let by_flag = bare()
+        .env("XDG_CONFIG_HOME", &home)
+        .args(["--profile", "a", "--host", &elsewhere.base_url(), "list", "tickets"])
+        .output()
+        .unwrap();
+    let by_variable = bare()
+        .env("XDG_CONFIG_HOME", &home)
+        .env("HALO_HOST", elsewhere.base_url())
+        .args(["--profile", "a", "list", "tickets"])
+        .output()
+        .unwrap();
+    for out in [by_flag, by_variable] {
+        assert_eq!(out.status.code(), Some(2), "bad usage");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(&elsewhere.base_url()) && err.contains(&a.base_url()), "names both: {err}");
+        assert!(err.contains("profile `a`'s") && !err.contains("secret-a"), "{err}");
+    }
+    // With the secret for that host given too, it is the user's call.
+    let out = bare()
+        .env("XDG_CONFIG_HOME", &home)
+        .env("HALO_CLIENT_SECRET", "elsewhere-secret")
+        .args(["--profile", "a", "--host", &elsewhere.base_url(), "list", "tickets"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    own.assert_calls(1);
+    leak.assert_calls(0);
+    to_a.assert_calls(0);
+    let _ = std::fs::remove_dir_all(home);
+}
