@@ -257,7 +257,8 @@ mod tests {
         assert_eq!(w.budget(), 2);
         let before = Instant::now();
         w.acquire().await;
-        assert!(before.elapsed() <= Duration::from_millis(300 + 50), "at most one window: {:?}", before.elapsed());
+        // One window (300 ms), plus room for a loaded machine's scheduling.
+        assert!(before.elapsed() <= Duration::from_millis(300 + 500), "at most one window: {:?}", before.elapsed());
         assert!(start.elapsed() >= Duration::from_millis(300), "the window still decides");
     }
 }

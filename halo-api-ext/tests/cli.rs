@@ -395,7 +395,7 @@ fn watch_keeps_its_cursor_from_the_start_so_a_restart_misses_nothing() {
         then.status(200).json_body(json!({"record_count": 0, "tickets": []}));
     });
     let child = watch(&server, &["--since", "2025-04-01T10:00:00", "--cursor", cursor.to_str().unwrap()]);
-    std::thread::sleep(Duration::from_millis(700));
+    std::thread::sleep(Duration::from_millis(1500));
     let out = interrupt(child);
     assert_eq!(out.status.code(), Some(0));
     assert!(out.stdout.is_empty());
@@ -410,7 +410,7 @@ fn watch_keeps_its_cursor_from_the_start_so_a_restart_misses_nothing() {
             .json_body(json!({"record_count": 1, "tickets": [{"id": 4, "last_update": "2025-04-01T10:30:00Z"}]}));
     });
     let child = watch(&server, &["--cursor", cursor.to_str().unwrap()]);
-    std::thread::sleep(Duration::from_millis(700));
+    std::thread::sleep(Duration::from_millis(1500));
     let out = interrupt(child);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let lines: Vec<serde_json::Value> =
@@ -419,9 +419,10 @@ fn watch_keeps_its_cursor_from_the_start_so_a_restart_misses_nothing() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// The client's own retries come first (5 attempts, about 4 to 8 s of
+/// The client's own retries come first (5 attempts, 3.75 to 7.5 s of
 /// backoff); what outlasts them reaches the watch, which says so, waits and
-/// goes on. Each failure here lasts long enough to reach it.
+/// goes on. Each failure here lasts long enough to reach it: 9 s of token
+/// 503s, then 14 s of 502s.
 #[test]
 fn watch_waits_out_a_failing_poll_and_a_token_hiccup_and_goes_on() {
     use std::io::BufRead;
@@ -440,7 +441,9 @@ fn watch_waits_out_a_failing_poll_and_a_token_hiccup_and_goes_on() {
     assert!(child.try_wait().unwrap().is_none(), "still watching through the token failures");
     bad_token.delete();
     token(&server);
-    std::thread::sleep(Duration::from_secs(9));
+    // Long enough for a token request still in its backoff (up to 4 s) and
+    // then all five attempts at the list (up to 7.5 s of backoff).
+    std::thread::sleep(Duration::from_secs(14));
     assert!(child.try_wait().unwrap().is_none(), "still watching through the 502s");
     failing.delete();
     server.mock(|when, then| {
@@ -535,7 +538,11 @@ fn warnings_reach_stderr_by_default_and_verbose_shows_more() {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(1500));
+    // Once the 429 has been answered, Halo is fine again.
+    let asked = std::time::Instant::now();
+    while limited.calls() == 0 && asked.elapsed() < std::time::Duration::from_secs(20) {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
     limited.delete();
     server.mock(|when, then| {
         when.method(GET).path("/api/Tickets/3");

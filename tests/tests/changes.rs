@@ -306,7 +306,7 @@ async fn a_record_that_does_not_decode_is_an_error_in_its_place_and_the_feed_goe
     m.delete_async().await;
     // The next polls: nothing new, nothing repeated, no error.
     let m = tickets_from(&server, "2025-03-31T10:04:00", &rows).await;
-    let next = tokio::time::timeout(Duration::from_millis(300), changes.next()).await;
+    let next = tokio::time::timeout(Duration::from_millis(1000), changes.next()).await;
     assert!(next.is_err(), "no change and no error: {next:?}");
     assert!(m.calls_async().await >= 2, "it kept polling");
 }
