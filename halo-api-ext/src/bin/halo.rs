@@ -393,9 +393,9 @@ async fn watch(
                         // One record that does not decode: said, and passed.
                         Err(e) => eprintln!("halo: {e}"),
                     }
-                    let last = changes.remaining() == 0;
+                    // The poll's last line is saved just below, with the poll.
                     let stopping = futures::FutureExt::now_or_never(&mut stop).is_some();
-                    if last || stopping || saved_at.elapsed() >= Duration::from_secs(1) {
+                    if stopping || (changes.remaining() > 0 && saved_at.elapsed() >= Duration::from_secs(1)) {
                         save(changes.cursor()).await?;
                         saved_at = Instant::now();
                     }
