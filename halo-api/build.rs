@@ -17,9 +17,15 @@ fn main() {
         std::env::var_os(format!("CARGO_FEATURE_{}", feature.to_uppercase().replace('-', "_"))).is_some()
     };
     let started = std::time::Instant::now();
-    let source = halo_codegen::generate(&input.patched, &enabled).unwrap_or_else(|e| panic!("\n\nhalo-api: {e}\n\n"));
-    let out = PathBuf::from(std::env::var("OUT_DIR").unwrap());
-    std::fs::write(out.join("halo_api.rs"), &source).expect("writing OUT_DIR/halo_api.rs");
+    let generated =
+        halo_codegen::generate(&input.patched, &enabled).unwrap_or_else(|e| panic!("\n\nhalo-api: {e}\n\n"));
+    let (source, out) = (&generated.source, PathBuf::from(std::env::var("OUT_DIR").unwrap()));
+    std::fs::write(out.join("halo_api.rs"), source).expect("writing OUT_DIR/halo_api.rs");
+    // The resource table, for halo-api-ext's build script (its named
+    // actions): DEP_HALO_API_RESOURCES there (`links = "halo_api"`).
+    let table = out.join("resources.json");
+    std::fs::write(&table, &generated.resources).expect("writing OUT_DIR/resources.json");
+    println!("cargo::metadata=resources={}", table.display());
     // For `cargo xtask bench-build`.
     let stats = format!("bytes={}\ngenerate_ms={}\n", source.len(), started.elapsed().as_millis());
     std::fs::write(out.join("halo_api.stats"), stats).expect("writing OUT_DIR/halo_api.stats");

@@ -144,17 +144,9 @@ pub(crate) mod clock {
     }
 }
 
-/// A resource's change feed facts: the `changes` row of the resource table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ChangeRule {
-    /// The record field with its last update time: `last_update` on tickets.
-    pub updated: &'static str,
-    /// The `order` value that sorts by that time, if the list has `order`.
-    pub order: Option<&'static str>,
-    /// Query parameters asking for records updated since a time; `{since}`
-    /// in a value is that time (`yyyy-MM-ddTHH:mm:ss`).
-    pub query: &'static [(&'static str, &'static str)],
-}
+/// A resource's change-feed facts: the `changes` row of the resource table
+/// (defined in halo-api, which generates each resource's).
+pub use halo_api::ChangeRule;
 
 /// Where a feed is: what it has handled. Serde, to save and resume from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -65,7 +65,7 @@ pub use client::{HaloClient, Request};
 pub use config::{Endpoints, HaloConfig, RateLimit, RetryPolicy};
 pub use custom_fields::{CustomFieldsExt, FieldKey, FieldValue};
 pub use halo_api::{CustomFields, FieldRef};
-pub use list::{AnyOperation, List, ListShape, ListStream, Page, decode_list};
+pub use list::{AnyOperation, List, ListStream, Page, decode_list};
 pub use resources::aliases::*;
 pub use resources::{Get, RESOURCES, Records, Resource};
 

@@ -41,14 +41,6 @@ pub struct Page<T> {
     pub page_no: u32,
 }
 
-/// How a resource's list answers: where a wrapped list keeps its records,
-/// and whether the operation declares Halo's paging parameters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ListShape {
-    pub fields: &'static [&'static str],
-    pub paged: bool,
-}
-
 /// A built request, from a generated operation or a type-erased one.
 #[doc(hidden)]
 pub trait Source<'a>: Send + Sync {
@@ -99,7 +91,8 @@ impl<'a> Source<'a> for AnyOperation<'a> {
 /// [`List::page`] or [`List::collect`].
 #[derive(Debug, Clone)]
 pub struct List<'a, B, T> {
-    shape: ListShape,
+    /// Where a wrapped answer keeps its records (empty: its one array).
+    fields: &'static [&'static str],
     op: B,
     extra: Vec<(String, String)>,
     page_size: u32,
@@ -108,8 +101,8 @@ pub struct List<'a, B, T> {
 }
 
 impl<'a, B, T> List<'a, B, T> {
-    pub(crate) fn new(shape: ListShape, op: B) -> Self {
-        Self { shape, op, extra: Vec::new(), page_size: 100, max: None, _t: PhantomData }
+    pub(crate) fn new(fields: &'static [&'static str], op: B) -> Self {
+        Self { fields, op, extra: Vec::new(), page_size: 100, max: None, _t: PhantomData }
     }
 
     /// Sets something on the generated operation (what the typed filters do).
@@ -141,7 +134,7 @@ impl<'a, B, T> List<'a, B, T> {
     /// The records as the JSON Halo sent, every field kept.
     pub fn as_json(self) -> List<'a, B, Value> {
         List {
-            shape: self.shape,
+            fields: self.fields,
             op: self.op,
             extra: self.extra,
             page_size: self.page_size,
@@ -155,7 +148,7 @@ impl<'a, B: Operation<'a> + Clone + Send + Sync + 'a, T> List<'a, B, T> {
     /// The same list with the operation's type erased.
     pub fn erase(self) -> List<'a, AnyOperation<'a>, T> {
         List {
-            shape: self.shape,
+            fields: self.fields,
             op: AnyOperation::new(self.op),
             extra: self.extra,
             page_size: self.page_size,
@@ -182,7 +175,7 @@ impl<'a, B: Source<'a> + 'a, T: DeserializeOwned + Send + 'a> List<'a, B, T> {
 
     /// Decodes one page's answer: a bare array, or Halo's wrapper.
     fn decode_page(&self, page_no: u32, body: &[u8]) -> Result<Page<T>, HaloError> {
-        let seed = PageSeed::<T> { fields: self.shape.fields, _t: PhantomData };
+        let seed = PageSeed::<T> { fields: self.fields, _t: PhantomData };
         let (records, record_count) = halo_api::wire::decode_seed(self.op.id(), body, seed)?;
         Ok(Page { records, record_count, page_no })
     }
@@ -491,7 +484,8 @@ pub fn decode_list<T: DeserializeOwned>(
 }
 
 /// Reads a list answer: a bare array, or a wrapper with `record_count` and
-/// the records under one of `fields`.
+/// the records under one of `fields`; with no `fields` (a list Halo's
+/// document does not describe), under the wrapper's one non-empty array.
 struct PageSeed<T> {
     fields: &'static [&'static str],
     _t: PhantomData<T>,
@@ -525,14 +519,41 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for PageSeed<T> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut records: Option<Vec<T>> = None;
         let mut count = None;
+        // With no field named (a list the document does not describe): the
+        // wrapper's arrays, to take its one array of records.
+        let mut arrays: Vec<(String, Vec<Value>)> = Vec::new();
         while let Some(key) = map.next_key::<halo_api::codec::Key<'de>>()? {
             let k = key.as_str();
             if k == "record_count" {
                 count = map.next_value_seed(halo_api::codec::ScalarSeed::<i64>::default())?.map(|c| c.max(0) as u64);
+            } else if self.fields.is_empty() {
+                if let Value::Array(a) = map.next_value::<Value>()? {
+                    arrays.push((k.to_string(), a));
+                }
             } else if self.fields.contains(&k) && records.as_ref().is_none_or(Vec::is_empty) {
                 records = map.next_value::<Option<Vec<T>>>()?.or(records);
             } else {
                 map.next_value::<de::IgnoredAny>()?;
+            }
+        }
+        if self.fields.is_empty() {
+            arrays.retain(|(_, a)| !a.is_empty());
+            records = match arrays.len() {
+                0 => None,
+                1 => {
+                    let (_, rows) = arrays.pop().expect("one");
+                    Some(rows.into_iter().map(T::deserialize).collect::<Result<_, _>>().map_err(de::Error::custom)?)
+                }
+                _ => {
+                    let keys: Vec<_> = arrays.iter().map(|(k, _)| k.as_str()).collect();
+                    return Err(de::Error::custom(format!(
+                        "the list answer has several arrays ({}) and Halo's document does not say which holds the records",
+                        keys.join(", ")
+                    )));
+                }
+            };
+            if records.is_none() {
+                return Ok((Vec::new(), count));
             }
         }
         match records {

@@ -8,15 +8,17 @@
 //! | `upsert_tickets(records)` | `post_tickets` | one record or many; an object or an array answered |
 //! | `delete_ticket(id)` | `delete_tickets_by_id` | `id` |
 //!
-//! None of it is written here by hand: halo-api's build generates the table
-//! from spec/resources.toml and the generated code
-//! (`halo_api::__for_each_resource!`), and [`resources!`] below expands it.
-//! So the table follows the Cargo features: a resource whose operations were
-//! not generated has no named actions.
+//! Each is one line calling a generic action ([`HaloClient::list`],
+//! [`HaloClient::get`], [`HaloClient::upsert`], [`HaloClient::delete`]) on
+//! the resource's type: halo-api's build generates one per row of
+//! spec/resources.toml, implementing [`halo_api::Resource`] (operations,
+//! record types, path, list fields, change rule). build.rs spells the names
+//! from the same table. So the table follows the Cargo features: a resource
+//! whose operations were not generated has no named actions.
 
 use crate::changes::{ChangeRule, Cursor, Feed};
 use crate::client::HaloClient;
-use crate::list::{AnyOperation, List, ListShape, Marker, Source};
+use crate::list::{AnyOperation, List, Marker, Source};
 use futures::future::BoxFuture;
 use halo_api::{HaloError, Operation};
 use serde::de::{self, DeserializeOwned, MapAccess, SeqAccess, Visitor};
@@ -166,11 +168,12 @@ pub struct Resource {
     pub fields: &'static [&'static str],
     /// Its change feed's facts, if it has one.
     pub changes: Option<ChangeRule>,
-    actions: &'static Actions,
+    actions: Actions,
 }
 
 type Saved<'a> = BoxFuture<'a, Result<Vec<Value>, HaloError>>;
 
+#[derive(Clone, Copy)]
 struct Actions {
     list: for<'a> fn(&'a HaloClient) -> List<'a, AnyOperation<'a>, Value>,
     get: for<'a> fn(&'a HaloClient, i64) -> Get<'a, AnyOperation<'a>, Value>,
@@ -241,145 +244,97 @@ impl Resource {
     }
 }
 
-/// Expands `halo_api::__for_each_resource!`'s table into the named actions.
-macro_rules! resources {
-    ($(
-        $name:ident {
-            names: $list:ident $get:ident $upsert:ident $delete:ident,
-            path: $path:literal,
-            fields: [$($field:literal),*],
-            list: $list_op:ident $ListB:ident { $($lp:ident : $lt:ty),* },
-            get: $get_op:ident $GetB:ident { $($gp:ident : $gt:ty),* },
-            one: $one:ident,
-            paged: $paged:literal,
-            alias: $Alias:ident,
-            item_alias: $ItemAlias:ident,
-            record: $Record:ident,
-            item: $Item:ident,
-            upsert: $post_op:ident $PostB:ident,
-            delete: $delete_op:ident $DeleteB:ident,
-            changes: { $(updated: $updated:literal, order: $order:literal, query: { $($qk:literal = $qv:literal),* })? },
-        }
-    )*) => {
-        /// The resources of the table this build has, in the table's order.
-        pub const RESOURCES: &[Resource] = &[$(
-            Resource {
-                name: stringify!($name),
-                one: stringify!($one),
-                path: $path,
-                fields: &[$($field),*],
-                changes: {
-                    #[allow(unused_variables)]
-                    let rule: Option<ChangeRule> = None;
-                    $(let rule = Some(change_rules::$name::RULE); let _ = $updated;)?
-                    rule
-                },
-                actions: &Actions { list: by_name::$name::list, get: by_name::$name::get, upsert: by_name::$name::upsert, delete: by_name::$name::delete },
-            }
-        ),*];
-
-        mod change_rules {$($(
-            pub mod $name {
-                use crate::changes::ChangeRule;
-                pub const RULE: ChangeRule = ChangeRule {
-                    updated: $updated,
-                    order: if $order.is_empty() { None } else { Some($order) },
-                    query: &[$(($qk, $qv)),*],
-                };
-            }
-        )?)*}
-
-        $($(
-            impl<'a, T> List<'a, halo_api::builder::$ListB<'a>, T> {
-                #[doc = concat!("The change feed of ", stringify!($name), ": records created or updated after `cursor`, ",
-                    "by polling this list (its filters kept). Update time: `", $updated, "`. See [`crate::changes`].")]
-                pub fn changes(self, cursor: Cursor) -> Feed<'a, halo_api::builder::$ListB<'a>, T> {
-                    let _ = $updated;
-                    self.changes_by(change_rules::$name::RULE, cursor)
-                }
-            }
-        )?)*
-
-        /// Halo's records, by the names integrations use.
-        pub mod aliases {
-            $(
-                #[doc = concat!("A ", stringify!($one), " (", $path, "): `halo_api::types::", stringify!($Record), "`.")]
-                pub type $Alias = halo_api::types::$Record;
-                #[doc = concat!("A ", stringify!($one), " as ", $path, " lists it: `halo_api::types::", stringify!($Item), "`.")]
-                pub type $ItemAlias = halo_api::types::$Item;
-            )*
-        }
-
-        impl HaloClient {$(
-            #[doc = concat!("Lists ", stringify!($name), ": GET ", $path, " (`", stringify!($list_op), "`), page by page on demand. ",
-                "Its filters are the operation's query parameters, typed: `.", stringify!($list), "().search(\"acme\")`.")]
-            pub fn $list(&self) -> List<'_, halo_api::builder::$ListB<'_>, halo_api::types::$Item> {
-                const SHAPE: ListShape = ListShape { fields: &[$($field),*], paged: $paged };
-                List::new(SHAPE, self.raw().$list_op())
-            }
-
-            #[doc = concat!("One ", stringify!($one), " by id: GET ", $path, "/{id} (`", stringify!($get_op), "`). ",
-                "Await it, or set the operation's options first.")]
-            pub fn $get(&self, id: i64) -> Get<'_, halo_api::builder::$GetB<'_>, halo_api::types::$Record> {
-                Get::new(self.raw().$get_op().id(id))
-            }
-
-            #[doc = concat!("Creates or updates ", stringify!($name), ": POST ", $path, " (`", stringify!($post_op), "`); ",
-                "an `id` means update. Answers what Halo saved.")]
-            pub async fn $upsert(
-                &self,
-                records: impl Into<Records<halo_api::types::$Record>>,
-            ) -> Result<Vec<halo_api::types::$Record>, HaloError> {
-                let records = records.into().0;
-                if records.is_empty() {
-                    return Ok(Vec::new());
-                }
-                saved(self.raw().$post_op().body(records)).await
-            }
-
-            #[doc = concat!("Deletes one ", stringify!($one), ": DELETE ", $path, "/{id} (`", stringify!($delete_op), "`).")]
-            pub async fn $delete(&self, id: i64) -> Result<(), HaloError> {
-                self.raw().$delete_op().id(id).send().await.map(|_| ())
-            }
-        )*}
-
-        $(
-            impl<'a, T> List<'a, halo_api::builder::$ListB<'a>, T> {$(
-                #[doc = concat!("Halo's `", stringify!($lp), "` query parameter (`", stringify!($lt), "`).")]
-                pub fn $lp<V: ::std::convert::TryInto<$lt>>(self, value: V) -> Self {
-                    self.map(move |op| op.$lp(value))
-                }
-            )*}
-
-            impl<'a, T> Get<'a, halo_api::builder::$GetB<'a>, T> {$(
-                #[doc = concat!("Halo's `", stringify!($gp), "` query parameter (`", stringify!($gt), "`).")]
-                pub fn $gp<V: ::std::convert::TryInto<$gt>>(self, value: V) -> Self {
-                    self.map(move |op| op.$gp(value))
-                }
-            )*}
-        )*
-
-        mod by_name {$(
-            pub mod $name {
-                use super::super::*;
-                pub fn list(h: &HaloClient) -> List<'_, AnyOperation<'_>, Value> {
-                    h.$list().as_json().erase()
-                }
-                pub fn get(h: &HaloClient, id: i64) -> Get<'_, AnyOperation<'_>, Value> {
-                    h.$get(id).as_json().erase()
-                }
-                pub fn upsert<'a>(h: &'a HaloClient, records: &'a [Value]) -> BoxFuture<'a, Result<Vec<Value>, HaloError>> {
-                    Box::pin(saved_json(h.raw().$post_op().body(Vec::<halo_api::types::$Record>::new()), records))
-                }
-                pub fn delete(h: &HaloClient, id: i64) -> BoxFuture<'_, Result<(), HaloError>> {
-                    Box::pin(h.$delete(id))
-                }
-            }
-        )*}
-    };
+/// A change rule the resource has: checked when the build expands it.
+pub(crate) const fn change_rule<R: halo_api::Resource>() -> ChangeRule {
+    match R::CHANGES {
+        Some(rule) => rule,
+        None => panic!("the resource has no change rule"),
+    }
 }
 
-halo_api::__for_each_resource!(resources);
+/// The generic actions, on any [`halo_api::Resource`]: what the named ones
+/// (`list_tickets`, `get_ticket`, `upsert_tickets`, `delete_ticket`) call,
+/// for code written once for every resource (`halo.list::<Tickets>()`,
+/// with `halo_api::resources::Tickets`).
+impl HaloClient {
+    /// Lists resource `R` (its list operation), page by page on demand.
+    pub fn list<R: halo_api::Resource>(&self) -> List<'_, R::List<'_>, R::Item> {
+        List::new(R::FIELDS, R::list(self.raw()))
+    }
+
+    /// Lists with any generated operation that takes Halo's paging
+    /// parameters, its filters set on it first:
+    /// `halo.list_of(halo.raw().get_sales_order().client_id(3))`. The same
+    /// [`List`] as the named lists: paged, each record once, typed records
+    /// where Halo's document declares them (else `serde_json::Value`).
+    pub fn list_of<'a, B: halo_api::Paged<'a> + 'a>(&'a self, operation: B) -> List<'a, B, B::Item> {
+        List::new(B::FIELDS, operation)
+    }
+
+    /// One record of resource `R` by id. See the named gets (`get_ticket`).
+    pub fn get<R: halo_api::Resource>(&self, id: i64) -> Get<'_, R::Get<'_>, R::Record> {
+        Get::new(R::get(self.raw(), id))
+    }
+
+    /// Creates or updates records of resource `R`. See the named upserts.
+    ///
+    /// # Errors
+    /// What Halo answers to the POST, as [`HaloError`].
+    pub async fn upsert<R: halo_api::Resource>(
+        &self,
+        records: impl Into<Records<R::Record>>,
+    ) -> Result<Vec<R::Record>, HaloError> {
+        let records = records.into().0;
+        if records.is_empty() {
+            return Ok(Vec::new());
+        }
+        saved(R::post(self.raw(), records)).await
+    }
+
+    /// Deletes one record of resource `R`. See the named deletes.
+    ///
+    /// # Errors
+    /// `NotFound` when there is no such record, as [`HaloError`].
+    pub async fn delete<R: halo_api::Resource>(&self, id: i64) -> Result<(), HaloError> {
+        R::delete(self.raw(), id).exchange().await.map(|_| ())
+    }
+}
+
+fn erased_list<R: halo_api::Resource>(h: &HaloClient) -> List<'_, AnyOperation<'_>, Value> {
+    h.list::<R>().as_json().erase()
+}
+fn erased_get<R: halo_api::Resource>(h: &HaloClient, id: i64) -> Get<'_, AnyOperation<'_>, Value> {
+    h.get::<R>(id).as_json().erase()
+}
+fn erased_upsert<'a, R: halo_api::Resource>(h: &'a HaloClient, records: &'a [Value]) -> Saved<'a> {
+    Box::pin(saved_json(R::post(h.raw(), Vec::new()), records))
+}
+fn erased_delete<R: halo_api::Resource>(h: &HaloClient, id: i64) -> BoxFuture<'_, Result<(), HaloError>> {
+    Box::pin(h.delete::<R>(id))
+}
+
+impl Resource {
+    /// The entry of resource `R`.
+    pub(crate) const fn of<R: halo_api::Resource>() -> Resource {
+        Resource {
+            name: R::NAME,
+            one: R::ONE,
+            path: R::PATH,
+            fields: R::FIELDS,
+            changes: R::CHANGES,
+            actions: Actions {
+                list: erased_list::<R>,
+                get: erased_get::<R>,
+                upsert: erased_upsert::<R>,
+                delete: erased_delete::<R>,
+            },
+        }
+    }
+}
+
+// RESOURCES, the record aliases, the named actions and their typed setters:
+// spelled by build.rs from halo-api's resource table.
+include!(concat!(env!("OUT_DIR"), "/named_actions.rs"));
 
 /// One record or an array of them, as Halo answers a POST.
 pub(crate) struct OneOrMany<T>(pub Vec<T>);

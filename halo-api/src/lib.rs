@@ -36,6 +36,7 @@ pub mod error;
 #[doc(hidden)]
 pub mod identified;
 mod operation;
+mod resource;
 mod seam;
 #[doc(hidden)]
 pub mod support;
@@ -45,6 +46,7 @@ pub use custom_fields::{CustomFields, FieldRef};
 pub use error::{EXCERPT_BYTES, HaloError};
 pub use identified::Identified;
 pub use operation::Operation;
+pub use resource::{ChangeRule, Paged, Resource, ResourceVisitor};
 pub use seam::{BoxFuture, Inner, Transport};
 pub use wire::Answer;
 

@@ -122,7 +122,7 @@ fn update_from_a_newer_document_writes_document_lock_changelog_and_generates_the
     std::fs::remove_file(spec.dir.join("halo.patched.json")).unwrap();
     run(options(&spec)).unwrap();
     let patched = std::fs::read(spec.dir.join("halo.patched.json")).unwrap();
-    let source = halo_codegen::generate(&patched, &|f| f == "full").unwrap();
+    let source = halo_codegen::generate(&patched, &|f| f == "full").unwrap().source;
     assert!(source.contains("pub fn get_robotic_widget(&self)"), "the new operation is generated");
     assert!(source.contains("pub fn widget_colour<"), "with its parameter");
     assert!(source.contains("pub robotic_widget_id: ::std::option::Option<i32>"), "the new property is a field");

@@ -63,7 +63,7 @@ fn check(name: &str, bytes: &[u8], paths: usize, ops: usize, schemas: usize) {
     let mut doc = patched.doc;
     doc["info"]["x-halo-rs"] = serde_json::json!({"source-sha256": "test", "resources": []});
     let text = serde_json::to_vec(&doc).unwrap();
-    let source = halo_codegen::generate(&text, &|f| f == "full").unwrap();
+    let source = halo_codegen::generate(&text, &|f| f == "full").unwrap().source;
     assert!(source.contains("pub struct Client"), "{name}: progenitor generated a client");
     // Each `send` either hands its id to the shared exchange or, as
     // progenitor wrote it, builds an OperationInfo.

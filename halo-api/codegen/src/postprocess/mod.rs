@@ -15,8 +15,10 @@
 //!   parameter;
 //! - [`operations`]: each `send` becomes a plain request builder, an
 //!   `Operation` impl and one shared exchange (one request path);
-//! - [`resources`]: the resource table as a macro halo-api-ext expands into
-//!   its named actions.
+//! - [`resources`]: a type per resource of the table implementing
+//!   `Resource`, `impl Paged` for every list that takes Halo's paging, and
+//!   the table as data for halo-api-ext's build script;
+//! - [`setter_docs`]: Halo's parameter descriptions on the builders' setters.
 //!
 //! The rule for every job: a shape it does not know is an error that stops
 //! the build and names the item, never something silently kept as generated.
@@ -27,6 +29,7 @@ mod field_names;
 mod identity;
 mod operations;
 mod resources;
+mod setter_docs;
 mod setters;
 mod type_builders;
 
@@ -48,6 +51,8 @@ pub struct Stats {
     pub boxed_fields: usize,
     pub operations: usize,
     pub resources: usize,
+    pub paged: usize,
+    pub documented_setters: usize,
     pub custom_field_records: usize,
 }
 
@@ -58,7 +63,7 @@ impl std::fmt::Display for Stats {
             "Post-pass: {} type builders removed, {} structs with compact serde, {} kept serde's derive, {} fields renamed, \
              {} setter closures and {} parameter checks made plain calls, {} record fields boxed, \
              {} operations given a plain request builder, an `Operation` impl and the shared exchange, \
-             {} resources in the named-action table, {} records with custom fields.",
+             {} resources as `Resource` types, {} paged lists, {} setters documented, {} records with custom fields.",
             self.type_builders_removed,
             self.compact_structs,
             self.derived_structs,
@@ -68,14 +73,17 @@ impl std::fmt::Display for Stats {
             self.boxed_fields,
             self.operations,
             self.resources,
+            self.paged,
+            self.documented_setters,
             self.custom_field_records,
         )
     }
 }
 
 /// Runs every job on progenitor's output. `doc` is the patched document as
-/// selected by features (for the renames and the resource table).
-pub fn run(file: &mut syn::File, doc: &Value) -> Result<Stats, String> {
+/// selected by features (for the renames and the resource table). Answers
+/// the counts and the resource table as data (see [`resources`]).
+pub fn run(file: &mut syn::File, doc: &Value) -> Result<(Stats, Value), String> {
     let renames: HashMap<String, String> = renames(doc);
     let mut stats = Stats::default();
     for item in &mut file.items {
@@ -117,6 +125,8 @@ pub fn run(file: &mut syn::File, doc: &Value) -> Result<Stats, String> {
     }
     let table = resources::table(file, doc)?;
     stats.resources = table.count;
-    file.items.push(table.item);
-    Ok(stats)
+    stats.paged = table.paged;
+    stats.documented_setters = setter_docs::document(file, &setter_docs::Docs::read(doc))?;
+    file.items.extend(table.items);
+    Ok((stats, table.data))
 }

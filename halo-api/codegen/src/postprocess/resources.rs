@@ -1,23 +1,22 @@
 //! The resource table (spec/resources.toml, carried in the patched
-//! document's `info.x-halo-rs.resources`) as a macro, `__for_each_resource!`,
-//! that halo-api-ext expands into its named actions (`list_tickets`,
-//! `get_ticket`, `upsert_tickets`, `delete_ticket`), their typed filters and
-//! options, the type aliases and the table it exposes at run time. One
-//! source: nothing in halo-api-ext repeats a resource's facts.
+//! document's `info.x-halo-rs.resources`) as types: one per resource whose
+//! operations were generated (Cargo features), implementing
+//! `crate::Resource` (its four operations, its record types, path, list
+//! fields and change rule), in `pub mod resources`; and `impl Paged` for
+//! every list operation that takes Halo's paging parameters.
 //!
 //! Each entry is read off the generated code, not guessed: the builders of
 //! `GET <path>`, `GET <path>/{id}`, `POST <path>` and `DELETE <path>/{id}`,
 //! the typed setters of the two GETs, the record type (what GET by id
 //! answers) and the list item type (what the list answer holds under its
-//! field, or its array). Only resources whose operations were generated
-//! (Cargo features) are in the table. A shape it does not know is an error.
+//! field, or its array). A shape it does not know is an error.
 //!
-//! The action names (`list_<name>`, `get_<one>`, `upsert_<name>`,
-//! `delete_<one>`) are spelled here, from the table's `name` and `one`, so
-//! that halo-api-ext needs no identifier pasting.
-//!
-//! The setters given to halo-api-ext leave out what the named action sets
-//! itself: `pageinate`, `page_size` and `page_no` on lists, `id` on gets.
+//! The table is also handed to halo-api-ext's build script as data (JSON,
+//! through Cargo's `links` metadata): the resource's type, its names, and
+//! the typed setters of its list and get (leaving out what the named action
+//! sets itself: `pageinate`, `page_size` and `page_no` on lists, `id` on
+//! gets), each with Halo's description. halo-api-ext spells its named
+//! actions from it; the facts stay here.
 
 use quote::{format_ident, quote};
 use serde_json::Value;
@@ -25,11 +24,18 @@ use std::collections::HashMap;
 use syn::{Item, Type};
 
 pub struct Table {
-    pub item: Item,
+    /// `pub mod resources` (the `Resource` impls and `visit_resources`) and
+    /// the `Paged` impls.
+    pub items: Vec<Item>,
     pub count: usize,
+    pub paged: usize,
+    /// The table as data, for halo-api-ext's build script (its named
+    /// actions and their typed setters): see `data`.
+    pub data: Value,
 }
 
-/// Parameters the named list sets itself.
+/// Halo's paging parameters: an operation that takes the three is a list
+/// `Paged` can page; the named list sets them itself.
 const PAGING: &[&str] = &["pageinate", "page_size", "page_no"];
 
 struct Entry {
@@ -51,7 +57,12 @@ pub fn table(file: &syn::File, doc: &Value) -> Result<Table, String> {
     let entries = entries(doc)?;
     let builders = Builders::read(file)?;
     let types = types_module(file);
+    let docs = crate::postprocess::setter_docs::Docs::read(doc);
+    let mut impls = Vec::new();
+    let mut visits = Vec::new();
     let mut rows = Vec::new();
+    // list operation -> (item type, fields) of the named resources.
+    let mut named: HashMap<String, (String, Vec<String>)> = HashMap::new();
     for e in &entries {
         let op = |path: &str, method: &str| -> Option<String> {
             doc.pointer(&format!("/paths/{}/{method}/operationId", path.replace('~', "~0").replace('/', "~1")))
@@ -77,82 +88,188 @@ pub fn table(file: &syn::File, doc: &Value) -> Result<Table, String> {
         }
         let record = types_name(&get.answer).ok_or_else(|| why("GET by id does not answer a generated type"))?;
         let item = list_item(&list.answer, &e.fields, &types).map_err(|m| why(&m))?;
+        named.insert(list.method.clone(), (item.clone(), e.fields.clone()));
 
-        let (name, one, path) = (format_ident!("{}", e.name), format_ident!("{}", e.one), &e.path);
+        let ty = format_ident!("{}", pascal(&e.name));
+        let (name, one, path) = (&e.name, &e.one, &e.path);
         let fields = &e.fields;
-        let alias = format_ident!("{}", pascal(&e.one));
-        let item_alias = format_ident!("{}ListItem", pascal(&e.one));
-        let record = format_ident!("{record}");
-        let item = format_ident!("{item}");
-        let ops = [&list, &get, &post, &delete].map(|b| format_ident!("{}", b.method));
-        let builder_types = [&list, &get, &post, &delete].map(|b| format_ident!("{}", b.ident));
-        let setters = |b: &Builder, skip: &[&str]| {
-            let s = b.setters.iter().filter(|(n, _)| !skip.contains(&n.as_str())).map(|(n, t)| {
-                let n = format_ident!("{n}");
-                let t = crate_path(t);
-                quote!(#n: #t)
-            });
-            quote!(#(#s),*)
-        };
-        let list_setters = setters(&list, PAGING);
-        let get_setters = setters(&get, &["id"]);
-        let paged = PAGING.iter().all(|p| list.setters.iter().any(|(n, _)| n == p));
-        let [list_op, get_op, post_op, delete_op] = &ops;
-        let [list_b, get_b, post_b, delete_b] = &builder_types;
-        let names = [
-            format!("list_{}", e.name),
-            format!("get_{}", e.one),
-            format!("upsert_{}", e.name),
-            format!("delete_{}", e.one),
-        ]
-        .map(|n| format_ident!("{n}"));
-        let [list_name, get_name, upsert_name, delete_name] = &names;
+        let record_ty = format_ident!("{record}");
+        let item_ty = format_ident!("{item}");
+        let [list_m, get_m, post_m, delete_m] = [&list, &get, &post, &delete].map(|b| format_ident!("{}", b.method));
+        let [list_b, get_b, post_b, delete_b] = [&list, &get, &post, &delete].map(|b| format_ident!("{}", b.ident));
         let changes = match &e.changes {
-            None => quote!({}),
+            None => quote!(None),
             Some(c) => {
-                changes_fit(c, &list, &record.to_string(), &types).map_err(|m| why(&m))?;
-                let (updated, order) = (&c.updated, c.order.clone().unwrap_or_default());
+                changes_fit(c, &list, &record, &types).map_err(|m| why(&m))?;
+                let updated = &c.updated;
+                let order = match &c.order {
+                    Some(o) => quote!(Some(#o)),
+                    None => quote!(None),
+                };
                 let (keys, values): (Vec<_>, Vec<_>) = c.query.iter().cloned().unzip();
-                quote!({ updated: #updated, order: #order, query: { #(#keys = #values),* } })
+                quote!(Some(crate::ChangeRule { updated: #updated, order: #order, query: &[#((#keys, #values)),*] }))
             }
         };
-        rows.push(quote! {
-            #name {
-                names: #list_name #get_name #upsert_name #delete_name,
-                path: #path,
-                fields: [#(#fields),*],
-                list: #list_op #list_b { #list_setters },
-                get: #get_op #get_b { #get_setters },
-                one: #one,
-                paged: #paged,
-                alias: #alias,
-                item_alias: #item_alias,
-                record: #record,
-                item: #item,
-                upsert: #post_op #post_b,
-                delete: #delete_op #delete_b,
-                changes: #changes,
+        let doc_line = format!(
+            "{name} (`{path}`): the record is [`types::{record}`], listed as [`types::{item}`]. \
+             Operations: `{}`, `{}`, `{}`, `{}`.",
+            list.method, get.method, post.method, delete.method
+        );
+        impls.push(quote! {
+            #[doc = #doc_line]
+            #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+            pub struct #ty;
+            impl crate::Resource for #ty {
+                const NAME: &'static str = #name;
+                const ONE: &'static str = #one;
+                const PATH: &'static str = #path;
+                const FIELDS: &'static [&'static str] = &[#(#fields),*];
+                const CHANGES: Option<crate::ChangeRule> = #changes;
+                type Record = types::#record_ty;
+                type Item = types::#item_ty;
+                type List<'a> = builder::#list_b<'a>;
+                type Get<'a> = builder::#get_b<'a>;
+                type Post<'a> = builder::#post_b<'a>;
+                type Delete<'a> = builder::#delete_b<'a>;
+                fn list(client: &Client) -> Self::List<'_> {
+                    client.#list_m()
+                }
+                fn get(client: &Client, id: i64) -> Self::Get<'_> {
+                    client.#get_m().id(id)
+                }
+                fn post(client: &Client, records: Vec<Self::Record>) -> Self::Post<'_> {
+                    client.#post_m().body(records)
+                }
+                fn delete(client: &Client, id: i64) -> Self::Delete<'_> {
+                    client.#delete_m().id(id)
+                }
             }
         });
+        visits.push(quote!(v.visit::<#ty>();));
+        let setters = |b: &Builder, skip: &[&str]| -> Value {
+            b.setters
+                .iter()
+                .filter(|(n, _)| !skip.contains(&n.as_str()))
+                .map(|(n, t)| {
+                    let t = crate_path(t).to_string();
+                    serde_json::json!({"name": n, "type": t, "doc": docs.setter(&b.method, n, &t)})
+                })
+                .collect()
+        };
+        rows.push(serde_json::json!({
+            "name": e.name,
+            "one": e.one,
+            "path": e.path,
+            "type": pascal(&e.name),
+            "list": {"operation": list.method, "builder": list.ident, "setters": setters(&list, PAGING)},
+            "get": {"operation": get.method, "builder": get.ident, "setters": setters(&get, &["id"])},
+            "post": post.method,
+            "delete": delete.method,
+            "changes": e.changes.as_ref().map(|c| c.updated.clone()),
+        }));
     }
-    let count = rows.len();
-    let item: Item = syn::parse2(quote! {
-        /// The resource table of spec/resources.toml, for the operations this
-        /// build generated: `__for_each_resource!(callback)` expands to
-        /// `callback! { entry* }`. halo-api-ext builds its named actions from it.
-        /// The entries open with what most expansions need (names, path,
-        /// fields, the two typed operations), so that one which needs less
-        /// can match the rest as `$($rest:tt)*`.
-        #[doc(hidden)]
-        #[macro_export]
-        macro_rules! __for_each_resource {
-            ($callback:ident) => {
-                $callback! { #(#rows)* }
-            };
+    let count = impls.len();
+    let module: Item = syn::parse2(quote! {
+        /// The resources of spec/resources.toml this build generated, one type
+        /// each, implementing [`crate::Resource`]. halo-api-ext's named actions
+        /// (`list_tickets`, `get_ticket`, ...) are built on them.
+        pub mod resources {
+            use super::{Client, builder, types};
+            #(#impls)*
+            /// Calls `v.visit::<R>()` for each resource of this build, in the
+            /// table's order.
+            pub fn visit_resources<V: crate::ResourceVisitor>(v: &mut V) {
+                let _ = &v;
+                #(#visits)*
+            }
         }
     })
-    .map_err(|e| format!("post-pass resources: the table does not parse: {e}"))?;
-    Ok(Table { item, count })
+    .map_err(|e| format!("post-pass resources: the resources module does not parse: {e}"))?;
+    let mut items = vec![module];
+    let paged = paged_impls(&builders, &named, &types, &mut items)?;
+    Ok(Table { items, count, paged, data: Value::Array(rows) })
+}
+
+/// The name of the one array field of list wrapper `name` (a struct, or the
+/// struct variant of an untagged enum of wrapper and array); `None` when it
+/// has several.
+fn only_array_field(name: &str, types: &HashMap<String, &Item>) -> Result<Option<String>, String> {
+    match types.get(name).copied() {
+        Some(Item::Struct(s)) => {
+            let arrays: Vec<String> = s
+                .fields
+                .iter()
+                .filter(|f| vec_of(&f.ty).is_some())
+                .filter_map(|f| f.ident.as_ref().map(|i| i.to_string()))
+                .collect();
+            match &arrays[..] {
+                [one] => Ok(Some(one.clone())),
+                [] => Err(format!("the list wrapper `{name}` has no array field")),
+                _ => Ok(None),
+            }
+        }
+        Some(Item::Enum(e)) => {
+            let view = e.variants.iter().find_map(|v| match &v.fields {
+                syn::Fields::Unnamed(u) if u.unnamed.len() == 1 => types_name(&u.unnamed[0].ty),
+                _ => None,
+            });
+            only_array_field(&view.ok_or_else(|| format!("the list answer `{name}` has no wrapper variant"))?, types)
+        }
+        _ => Err(format!("the list answer `{name}` is not a generated struct or enum")),
+    }
+}
+
+/// `impl Paged` for every operation builder with Halo's three paging
+/// setters. Its item type: the named resource's, else the list answer's
+/// array (bare, or a wrapper's one array field), else `serde_json::Value`
+/// when the document declares no answer. Any other answer is an error.
+fn paged_impls(
+    builders: &Builders,
+    named: &HashMap<String, (String, Vec<String>)>,
+    types: &HashMap<String, &Item>,
+    items: &mut Vec<Item>,
+) -> Result<usize, String> {
+    let mut methods: Vec<&String> = builders.0.keys().collect();
+    methods.sort();
+    let mut n = 0;
+    for method in methods {
+        let Ok(b) = &builders.0[method] else { continue };
+        if !PAGING.iter().all(|p| b.setters.iter().any(|(s, _)| s == p)) {
+            continue;
+        }
+        let why = |m: &str| format!("post-pass paged: `{method}`: {m}");
+        let (item, fields): (proc_macro2::TokenStream, Vec<String>) = if let Some((item, fields)) = named.get(method) {
+            let item = format_ident!("{item}");
+            (quote!(types::#item), fields.clone())
+        } else if let Some(x) = vec_of(&b.answer) {
+            let x = format_ident!("{x}");
+            (quote!(types::#x), Vec::new())
+        } else if matches!(&b.answer, Type::Tuple(t) if t.elems.is_empty()) {
+            (quote!(::serde_json::Value), Vec::new())
+        } else {
+            let wrapper = types_name(&b.answer)
+                .ok_or_else(|| why("the list answers neither an array, a generated type nor nothing"))?;
+            match only_array_field(&wrapper, types).map_err(|m| why(&m))? {
+                Some(field) => {
+                    let x = list_item(&b.answer, std::slice::from_ref(&field), types).map_err(|m| why(&m))?;
+                    let x = format_ident!("{x}");
+                    (quote!(types::#x), vec![field])
+                }
+                // Which array holds the records is not said (and no row of
+                // the table says): JSON, from the answer's one non-empty array.
+                None => (quote!(::serde_json::Value), Vec::new()),
+            }
+        };
+        let ident = format_ident!("{}", b.ident);
+        items.push(syn::parse_quote! {
+            impl<'a> crate::Paged<'a> for builder::#ident<'a> {
+                type Item = #item;
+                const FIELDS: &'static [&'static str] = &[#(#fields),*];
+            }
+        });
+        n += 1;
+    }
+    Ok(n)
 }
 
 fn entries(doc: &Value) -> Result<Vec<Entry>, String> {
@@ -286,7 +403,7 @@ impl Builders {
 }
 
 /// `T` of `fn x<V>(mut self, value: V) -> Self where V: std::convert::TryInto<T>`.
-fn setter_type(f: &syn::ImplItemFn) -> Option<Type> {
+pub(super) fn setter_type(f: &syn::ImplItemFn) -> Option<Type> {
     let where_clause = f.sig.generics.where_clause.as_ref()?;
     let [syn::WherePredicate::Type(pred)] = where_clause.predicates.iter().collect::<Vec<_>>()[..] else {
         return None;
@@ -443,13 +560,14 @@ fn changes_fit(c: &Changes, list: &Builder, record: &str, types: &HashMap<String
     Ok(())
 }
 
-/// `types::X` -> `$crate::types::X`; anything else as it is (std paths,
-/// primitives). Types are emitted into a macro other crates expand.
+/// `types::X` -> `::halo_api::types::X`; anything else as it is (std paths,
+/// primitives). Types are handed to halo-api-ext's build script, which
+/// spells them in halo-api-ext.
 fn crate_path(ty: &Type) -> proc_macro2::TokenStream {
     match types_name(ty) {
         Some(x) => {
             let x = format_ident!("{x}");
-            quote!($crate::types::#x)
+            quote!(::halo_api::types::#x)
         }
         None => quote!(#ty),
     }
@@ -524,6 +642,6 @@ mod tests {
         let a = send_answer(&out).unwrap();
         assert_eq!(types_name(&a).as_deref(), Some("Faults"));
         let p = crate_path(&a);
-        assert_eq!(p.to_string(), "$ crate :: types :: Faults");
+        assert_eq!(p.to_string(), ":: halo_api :: types :: Faults");
     }
 }
