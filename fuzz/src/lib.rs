@@ -32,7 +32,7 @@ pub fn lists(data: &[u8]) {
 }
 
 fn record<T: DeserializeOwned + Serialize>(data: &[u8]) {
-    if let Ok(r) = halo_api_ext::decode::<T>("fuzz", data) {
+    if let Ok(r) = halo_api_ext::halo_api::wire::decode::<T>("fuzz", data) {
         stable(&r);
     }
 }

@@ -29,10 +29,35 @@ use std::path::{Path, PathBuf};
 pub const ATTACH_LIMIT_BYTES: u64 = 20 << 20;
 
 fn io(what: &str, path: &Path, e: std::io::Error) -> HaloError {
-    HaloError::InvalidRequest(format!("{what} {}: {e}", path.display()))
+    HaloError::Io { what: what.into(), path: path.into(), source: e }
 }
 
 impl HaloClient {
+    /// POST /Attachment/image (multipart, not generated): uploads a file and
+    /// answers Halo's JSON. `query` carries Halo's parameters, e.g.
+    /// `ticket_id`. Not retried on failure (a multipart body is sent once).
+    pub async fn upload_attachment_image(
+        &self,
+        file_name: &str,
+        content_type: &str,
+        data: Vec<u8>,
+        query: &[(String, String)],
+    ) -> Result<Value, HaloError> {
+        let part = reqwest::multipart::Part::bytes(data)
+            .file_name(file_name.to_string())
+            .mime_str(content_type)
+            .map_err(|e| HaloError::InvalidRequest(format!("content type `{content_type}`: {e}")))?;
+        let form = reqwest::multipart::Form::new().part("file", part);
+        let req = self
+            .http()
+            .post(self.url("/Attachment/image", query)?)
+            .multipart(form)
+            .build()
+            .map_err(|e| HaloError::InvalidRequest(format!("post_attachment_image: {e}")))?;
+        let answer = self.exchange(req, "post_attachment_image").await?;
+        crate::client::json_or_null("post_attachment_image", &answer.body)
+    }
+
     /// Uploads a file to a ticket: its name and content type from the path,
     /// its bytes as base64. Answers the attachment Halo saved.
     pub async fn attach_file(&self, ticket_id: i64, path: impl AsRef<Path>) -> Result<crate::Attachment, HaloError> {
@@ -53,7 +78,7 @@ impl HaloClient {
         let filename = path.file_name().and_then(|n| n.to_str()).ok_or_else(|| {
             HaloError::InvalidRequest(format!("attach_file: {} has no UTF-8 file name", path.display()))
         })?;
-        let ticket_id = crate::resources::ticket_id("attach_file", ticket_id)?;
+        let ticket_id = crate::records::ticket_id("attach_file", ticket_id)?;
         let record = crate::Attachment {
             ticket_id: Some(ticket_id),
             filename: Some(filename.to_string()),
@@ -61,7 +86,7 @@ impl HaloClient {
             data_base64: Some(base64::engine::general_purpose::STANDARD.encode(&data)),
             ..Default::default()
         };
-        crate::resources::one_saved(self.upsert_attachments(record).await?, "post_attachment", "attachment")
+        crate::records::one_saved(self.upsert_attachments(record).await?, "post_attachment", "attachment")
     }
 
     /// Saves attachment `id` to `path`: a file (replaced if it exists: the

@@ -169,7 +169,7 @@ impl Auth {
             let wait = match retry_after {
                 Some(d) if d <= self.retry.max_retry_after => d,
                 Some(_) => return Err(error),
-                None => crate::policy::backoff(&self.retry, attempt),
+                None => self.retry.backoff(attempt),
             };
             if attempt >= self.retry.max_attempts || waited + wait > self.retry.max_total_wait {
                 return Err(error);

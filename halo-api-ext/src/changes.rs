@@ -241,9 +241,11 @@ pub use halo_api::codec::parse_date_time as parse_time;
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Change<T> {
+    /// The record's id.
     pub id: i64,
     /// Its update time, as the record says.
     pub updated: DateTime<Utc>,
+    /// The record, as the list answered it.
     pub record: T,
 }
 

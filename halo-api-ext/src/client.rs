@@ -32,7 +32,9 @@ pub(crate) struct Shared {
     insecure_http: bool,
     /// `/FieldInfo`, read once per client (and its clones).
     #[cfg(feature = "full")]
-    field_definitions: tokio::sync::OnceCell<Arc<Vec<crate::custom_fields::FieldDefinition>>>,
+    /// Halo's custom field definitions once read (`custom_fields` reads
+    /// and decodes them; kept here, type-erased, for this client's clones).
+    pub(crate) field_definitions: tokio::sync::OnceCell<Arc<dyn std::any::Any + Send + Sync>>,
 }
 
 impl std::fmt::Debug for HaloClient {
@@ -118,7 +120,7 @@ impl HaloClient {
         &self.shared.raw
     }
 
-    fn http(&self) -> &reqwest::Client {
+    pub(crate) fn http(&self) -> &reqwest::Client {
         use halo_api::ClientInfo as _;
         self.shared.raw.client()
     }
@@ -158,101 +160,6 @@ impl HaloClient {
     pub(crate) async fn exchange(&self, req: reqwest::Request, operation: &'static str) -> Result<Answer, HaloError> {
         self.shared.raw.exchange(req, operation).await
     }
-
-    /// Runs a report's SQL without saving it ("preview report", through
-    /// the generated `post_report`) and answers its rows; Halo's
-    /// `load_error` is [`HaloError::Report`]. (Feature `reports`.)
-    #[cfg(feature = "reports")]
-    pub async fn preview_report(&self, sql: &str) -> Result<Vec<serde_json::Map<String, Value>>, HaloError> {
-        let preview = halo_api::types::AnalyzerProfile {
-            id: Some(0),
-            name: Some(String::new()),
-            sql: Some(sql.to_string()),
-            loadreportonly: Some(true),
-            testonly: Some(false),
-            ..Default::default()
-        };
-        use halo_api::Operation as _;
-        let op = self.raw().post_report().body(vec![preview]);
-        let id = <halo_api::builder::PostReport<'_> as halo_api::Operation>::ID;
-        let answer = op.exchange().await?;
-        let reports =
-            wire::decode::<crate::resources::OneOrMany<halo_api::types::AnalyzerProfile>>(id, &answer.body)?.0;
-        let report = reports.into_iter().next().and_then(|r| r.report).unwrap_or_default();
-        if let Some(err) = report.load_error.filter(|e| !e.trim().is_empty()) {
-            return Err(HaloError::Report(err));
-        }
-        Ok(report.rows.unwrap_or_default())
-    }
-
-    /// Every custom field definition (`GET /FieldInfo`, the generated
-    /// `get_field_info`), read once and kept for the life of this client
-    /// and its clones; a failed read is not kept. (Feature `full`.)
-    #[cfg(feature = "full")]
-    pub async fn custom_field_definitions(&self) -> Result<Arc<Vec<crate::custom_fields::FieldDefinition>>, HaloError> {
-        use halo_api::Operation as _;
-        const ID: &str = <halo_api::builder::GetFieldInfo<'_> as halo_api::Operation>::ID;
-        let defs = self
-            .shared
-            .field_definitions
-            .get_or_try_init(|| async {
-                let answer = self.raw().get_field_info().exchange().await?;
-                let v: Value = wire::decode(ID, &answer.body)?;
-                // A bare array, or (not seen, accepted) an object holding one.
-                let items = match v {
-                    Value::Array(a) => a,
-                    Value::Object(o) => o
-                        .into_iter()
-                        .find_map(|(_, v)| match v {
-                            Value::Array(a) => Some(a),
-                            _ => None,
-                        })
-                        .unwrap_or_default(),
-                    _ => Vec::new(),
-                };
-                let defs: Vec<crate::custom_fields::FieldDefinition> = wire::decode_value(ID, "", Value::Array(items))?;
-                Ok::<_, HaloError>(Arc::new(defs))
-            })
-            .await?;
-        Ok(defs.clone())
-    }
-
-    /// One custom field definition by name, label or id (from
-    /// [`HaloClient::custom_field_definitions`]); an unknown key is an error
-    /// that lists Halo's field names. (Feature `full`.)
-    #[cfg(feature = "full")]
-    pub async fn custom_field_definition(
-        &self,
-        key: impl Into<crate::custom_fields::FieldKey>,
-    ) -> Result<crate::custom_fields::FieldDefinition, HaloError> {
-        let defs = self.custom_field_definitions().await?;
-        crate::custom_fields::definition(&defs, &key.into()).cloned()
-    }
-
-    /// POST /Attachment/image (multipart, not generated): uploads a file and
-    /// answers Halo's JSON. `query` carries Halo's parameters, e.g.
-    /// `ticket_id`. Not retried on failure (a multipart body is sent once).
-    pub async fn upload_attachment_image(
-        &self,
-        file_name: &str,
-        content_type: &str,
-        data: Vec<u8>,
-        query: &[(String, String)],
-    ) -> Result<Value, HaloError> {
-        let part = reqwest::multipart::Part::bytes(data)
-            .file_name(file_name.to_string())
-            .mime_str(content_type)
-            .map_err(|e| HaloError::InvalidRequest(format!("content type `{content_type}`: {e}")))?;
-        let form = reqwest::multipart::Form::new().part("file", part);
-        let req = self
-            .http()
-            .post(self.url("/Attachment/image", query)?)
-            .multipart(form)
-            .build()
-            .map_err(|e| HaloError::InvalidRequest(format!("post_attachment_image: {e}")))?;
-        let answer = self.exchange(req, "post_attachment_image").await?;
-        json_or_null("post_attachment_image", &answer.body)
-    }
 }
 
 /// A generic request: see [`HaloClient::request`].
@@ -266,11 +173,16 @@ pub struct Request {
 }
 
 impl Request {
+    /// Adds a query parameter.
     pub fn query(mut self, key: impl Into<String>, value: impl ToString) -> Self {
         self.query.push((key.into(), value.to_string()));
         self
     }
 
+    /// Sets the JSON body.
+    ///
+    /// # Errors
+    /// `InvalidRequest` when `body` does not serialise.
     pub fn json(mut self, body: impl Serialize) -> Result<Self, HaloError> {
         self.body = Some(serde_json::to_value(body).map_err(|e| HaloError::InvalidRequest(format!("body: {e}")))?);
         Ok(self)
@@ -292,6 +204,6 @@ impl Request {
     }
 }
 
-fn json_or_null(operation: &'static str, body: &[u8]) -> Result<Value, HaloError> {
+pub(crate) fn json_or_null(operation: &'static str, body: &[u8]) -> Result<Value, HaloError> {
     if body.iter().all(u8::is_ascii_whitespace) { Ok(Value::Null) } else { wire::decode(operation, body) }
 }

@@ -1,6 +1,6 @@
 //! The six settings every Halo integration asks for, plus scope and policy.
 
-use crate::error::HaloError;
+use halo_api::HaloError;
 use secrecy::{ExposeSecret, SecretString};
 use std::net::IpAddr;
 use std::time::Duration;
@@ -11,6 +11,7 @@ use url::Url;
 ///
 /// `Debug` never shows the client secret.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct HaloConfig {
     /// 1. Resource server: `example.halopsa.com` (https) or a URL. The API
     ///    base is `<host>/api`.
@@ -46,8 +47,11 @@ pub struct HaloConfig {
 /// At most `requests` in any window of `per` (a rolling window: no waiting
 /// while under it). See [`crate::policy`] for how a 429 lowers it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RateLimit {
+    /// Requests allowed in any rolling window...
     pub requests: u32,
+    /// ...of this length.
     pub per: Duration,
 }
 
@@ -61,6 +65,11 @@ impl Default for RateLimit {
 }
 
 impl RateLimit {
+    /// At most `requests` in any rolling window of `per`.
+    pub fn new(requests: u32, per: Duration) -> Self {
+        Self { requests, per }
+    }
+
     /// `REQUESTS/SECONDS` (`300/300`, `40/8`, `10/0.5`), or `off` for no
     /// limit: the form of `HALO_RATE_LIMIT` and the CLI's `--rate-limit`.
     /// `setting` names where the text came from, for the error.
@@ -90,6 +99,7 @@ impl RateLimit {
 /// GET, HEAD and DELETE; a POST never once it may have reached Halo. The
 /// token request uses the same bounds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
     /// Attempts in all, the first included.
     pub max_attempts: u32,
@@ -122,6 +132,43 @@ impl RetryPolicy {
     /// Never retry.
     pub fn none() -> Self {
         Self { max_attempts: 1, ..Self::default() }
+    }
+
+    /// The backoff before attempt `attempt + 1`: `base_delay` doubled each
+    /// time, capped at `max_delay`, with jitter (between half and all of it).
+    pub(crate) fn backoff(&self, attempt: u32) -> Duration {
+        let exp = self.base_delay.saturating_mul(1u32 << attempt.saturating_sub(1).min(16));
+        exp.min(self.max_delay).mul_f64(0.5 + fastrand::f64() / 2.0)
+    }
+
+    /// Sets [`RetryPolicy::max_attempts`].
+    pub fn with_max_attempts(mut self, n: u32) -> Self {
+        self.max_attempts = n;
+        self
+    }
+
+    /// Sets [`RetryPolicy::base_delay`].
+    pub fn with_base_delay(mut self, d: Duration) -> Self {
+        self.base_delay = d;
+        self
+    }
+
+    /// Sets [`RetryPolicy::max_delay`].
+    pub fn with_max_delay(mut self, d: Duration) -> Self {
+        self.max_delay = d;
+        self
+    }
+
+    /// Sets [`RetryPolicy::max_retry_after`].
+    pub fn with_max_retry_after(mut self, d: Duration) -> Self {
+        self.max_retry_after = d;
+        self
+    }
+
+    /// Sets [`RetryPolicy::max_total_wait`].
+    pub fn with_max_total_wait(mut self, d: Duration) -> Self {
+        self.max_total_wait = d;
+        self
     }
 }
 
@@ -285,6 +332,7 @@ impl HaloConfig {
 
 /// Where requests go, worked out from a checked [`HaloConfig`].
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Endpoints {
     /// `https://HOST/api`, no trailing slash.
     pub api_base: Url,

@@ -40,7 +40,9 @@ use serde_json::Value;
 /// Which custom field: by name or label, or by id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FieldKey {
+    /// By Halo's field name (`CFRegion`) or its label.
     Name(String),
+    /// By the field's id.
     Id(i64),
 }
 
@@ -123,7 +125,9 @@ impl FieldKey {
 pub trait FieldValue: Sized {
     /// What it is called in errors: "text", "a number"...
     const KIND: &'static str;
+    /// The value from Halo's JSON, when it has this type.
     fn from_json(v: &Value) -> Option<Self>;
+    /// The value as Halo's JSON.
     fn into_json(self) -> Value;
 }
 
@@ -270,8 +274,11 @@ impl<T: CustomFields + ?Sized> CustomFieldsExt for T {}
 /// A custom field's definition, from `/FieldInfo`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 pub struct FieldDefinition {
+    /// The field's id.
     pub id: i64,
+    /// Halo's field name: `CFRegion`.
     pub name: Option<String>,
+    /// The label agents see.
     pub label: Option<String>,
     /// Halo's type code (its meaning is not in Halo's document).
     #[serde(rename = "type")]
@@ -304,6 +311,49 @@ pub fn set_by_definition<R: CustomFields + ?Sized, V: FieldValue>(
     }
     record.push_custom_field(def.id, def.name.as_deref().unwrap_or_default(), value.into_json());
     Ok(())
+}
+
+impl crate::client::HaloClient {
+    /// Every custom field definition (`GET /FieldInfo`, the generated
+    /// `get_field_info`), read once and kept for the life of this client
+    /// and its clones; a failed read is not kept. (Feature `full`.)
+    #[cfg(feature = "full")]
+    pub async fn custom_field_definitions(&self) -> Result<std::sync::Arc<Vec<FieldDefinition>>, HaloError> {
+        use halo_api::Operation as _;
+        const ID: &str = <halo_api::builder::GetFieldInfo<'_> as halo_api::Operation>::ID;
+        let defs = self
+            .shared
+            .field_definitions
+            .get_or_try_init(|| async {
+                let answer = self.raw().get_field_info().exchange().await?;
+                let v: Value = halo_api::wire::decode(ID, &answer.body)?;
+                // A bare array, or (not seen, accepted) an object holding one.
+                let items = match v {
+                    Value::Array(a) => a,
+                    Value::Object(o) => o
+                        .into_iter()
+                        .find_map(|(_, v)| match v {
+                            Value::Array(a) => Some(a),
+                            _ => None,
+                        })
+                        .unwrap_or_default(),
+                    _ => Vec::new(),
+                };
+                let defs: Vec<FieldDefinition> = halo_api::wire::decode_value(ID, "", Value::Array(items))?;
+                Ok::<_, HaloError>(std::sync::Arc::new(defs) as std::sync::Arc<dyn std::any::Any + Send + Sync>)
+            })
+            .await?;
+        Ok(defs.clone().downcast::<Vec<FieldDefinition>>().expect("only custom_fields fills field_definitions"))
+    }
+
+    /// One custom field definition by name, label or id (from
+    /// [`HaloClient::custom_field_definitions`]); an unknown key is an error
+    /// that lists Halo's field names. (Feature `full`.)
+    #[cfg(feature = "full")]
+    pub async fn custom_field_definition(&self, key: impl Into<FieldKey>) -> Result<FieldDefinition, HaloError> {
+        let defs = self.custom_field_definitions().await?;
+        definition(&defs, &key.into()).cloned()
+    }
 }
 
 #[cfg(test)]

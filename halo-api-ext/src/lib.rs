@@ -44,6 +44,9 @@
 //! may have reached Halo, and the answer read up to `max_response_bytes`.
 //! Every failure is one type, [`HaloError`]. See [`policy`].
 
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
 #[cfg(feature = "attachments")]
 pub mod attachments;
 mod auth;
@@ -57,6 +60,9 @@ pub mod list;
 pub mod notes;
 pub mod policy;
 pub mod profiles;
+mod records;
+#[cfg(feature = "reports")]
+mod reports;
 mod resources;
 #[cfg(feature = "webhooks")]
 pub mod webhooks;
@@ -65,9 +71,9 @@ pub use client::{HaloClient, Request};
 pub use config::{Endpoints, HaloConfig, RateLimit, RetryPolicy};
 pub use custom_fields::{CustomFieldsExt, FieldKey, FieldValue};
 pub use halo_api::{CustomFields, FieldRef};
-pub use list::{AnyOperation, List, ListStream, Page, decode_list};
+pub use list::{AnyOperation, List, ListStream, Page};
 pub use resources::aliases::*;
-pub use resources::{Get, RESOURCES, Records, Resource};
+pub use resources::{Get, RESOURCES, Records, Resource, decode_list};
 
 /// The raw, generated client and its types.
 pub use halo_api;
@@ -75,11 +81,3 @@ pub use halo_api::types;
 /// One error type for all of halo-rs: generated operations, named actions,
 /// generic requests and config checks (defined in halo-api).
 pub use halo_api::{EXCERPT_BYTES, HaloError, Operation};
-
-/// Decodes JSON, naming the operation and the JSON path of a bad field.
-pub use halo_api::wire::decode;
-
-/// halo-api-ext's error module, kept for its path: the type is halo-api's.
-pub mod error {
-    pub use halo_api::error::*;
-}

@@ -34,10 +34,13 @@ pub(crate) type Marker<'a, T> = PhantomData<(fn() -> T, &'a ())>;
 
 /// One page of a list.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Page<T> {
+    /// The page's records.
     pub records: Vec<T>,
     /// The total Halo reports (wrapped lists only).
     pub record_count: Option<u64>,
+    /// Which page (from 1).
     pub page_no: u32,
 }
 
@@ -57,7 +60,7 @@ impl<'a, B: Operation<'a> + Clone + Send + Sync> Source<'a> for B {
     }
 }
 
-/// A generated operation with its type erased: what [`crate::Resource`]'s
+/// A generated operation with its type erased: what the resource table's
 /// by-name actions hold, so that one type serves every resource.
 #[derive(Clone)]
 pub struct AnyOperation<'a> {
@@ -66,6 +69,7 @@ pub struct AnyOperation<'a> {
 }
 
 impl<'a> AnyOperation<'a> {
+    /// Erases `op`'s type.
     pub fn new<B: Operation<'a> + Clone + Send + Sync + 'a>(op: B) -> Self {
         Self { id: B::ID, build: Arc::new(move || op.clone().build_request()) }
     }
@@ -472,15 +476,14 @@ impl<'a, B: Source<'a> + 'a, T: DeserializeOwned + halo_api::Identified + Send +
     }
 }
 
-/// Decodes one list answer of `resource`, as [`List`] does each page: a
-/// bare array, or Halo's wrapper with `record_count` and the records under
-/// the resource's field. For answers fetched another way
-/// ([`crate::HaloClient::request`]); answers the records and the total.
-pub fn decode_list<T: DeserializeOwned>(
-    resource: &crate::Resource,
+/// Decodes one list answer as [`List`] does each page: a bare array, or a
+/// wrapper with `record_count` and the records under one of `fields`.
+pub(crate) fn decode_rows<T: DeserializeOwned>(
+    operation: &str,
+    fields: &'static [&'static str],
     body: &[u8],
 ) -> Result<(Vec<T>, Option<u64>), HaloError> {
-    halo_api::wire::decode_seed(resource.name, body, PageSeed::<T> { fields: resource.fields, _t: PhantomData })
+    halo_api::wire::decode_seed(operation, body, PageSeed::<T> { fields, _t: PhantomData })
 }
 
 /// Reads a list answer: a bare array, or a wrapper with `record_count` and

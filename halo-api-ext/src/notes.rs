@@ -66,7 +66,7 @@ impl AddNote<'_> {
 
     /// The action as it will be posted.
     pub fn action(&self) -> Result<Actions, HaloError> {
-        let ticket_id = crate::resources::ticket_id("add_note", self.ticket_id)?;
+        let ticket_id = crate::records::ticket_id("add_note", self.ticket_id)?;
         Ok(Actions { ticket_id: Some(ticket_id), ..self.action.clone() })
     }
 }
@@ -78,7 +78,7 @@ impl<'a> std::future::IntoFuture for AddNote<'a> {
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let action = self.action()?;
-            crate::resources::one_saved(self.halo.upsert_actions(action).await?, "post_actions", "action")
+            crate::records::one_saved(self.halo.upsert_actions(action).await?, "post_actions", "action")
         })
     }
 }

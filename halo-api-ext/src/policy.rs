@@ -45,6 +45,9 @@ use reqwest::{Request, StatusCode};
 use std::time::{Duration, Instant};
 use tracing::Instrument as _;
 
+/// The policy every request of a [`crate::HaloClient`] goes through (token,
+/// rate limit, retries, bounded reads), plugged into halo-api's
+/// [`halo_api::Transport`] seam.
 pub struct Policy {
     pub(crate) auth: Auth,
     limiter: Option<RollingWindow>,
@@ -61,13 +64,6 @@ impl std::fmt::Debug for Policy {
             .field("max_response_bytes", &self.max_response_bytes)
             .finish()
     }
-}
-
-/// The backoff before attempt `attempt + 1`: `base_delay` doubled each
-/// time, capped at `max_delay`, with jitter (between half and all of it).
-pub(crate) fn backoff(retry: &RetryPolicy, attempt: u32) -> Duration {
-    let exp = retry.base_delay.saturating_mul(1u32 << attempt.saturating_sub(1).min(16));
-    exp.min(retry.max_delay).mul_f64(0.5 + fastrand::f64() / 2.0)
 }
 
 /// A redirect policy that follows only within one origin (scheme, host,
@@ -97,7 +93,7 @@ impl Policy {
     }
 
     fn backoff(&self, attempt: u32) -> Duration {
-        backoff(&self.retry, attempt)
+        self.retry.backoff(attempt)
     }
 
     /// Sends `request` under the policy and reads the answer: the whole
@@ -166,6 +162,7 @@ impl Policy {
                             operation: operation.into(),
                             message: wire::describe(&e),
                             may_have_applied: reached && !idempotent,
+                            source: Some(Box::new(e)),
                         });
                     }
                 };

@@ -128,6 +128,7 @@ impl Profiles {
         Ok(Self { path: path.to_path_buf(), profiles })
     }
 
+    /// The profiles file read.
     pub fn path(&self) -> &Path {
         &self.path
     }

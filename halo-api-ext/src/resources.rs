@@ -19,9 +19,10 @@
 use crate::changes::{ChangeRule, Cursor, Feed};
 use crate::client::HaloClient;
 use crate::list::{AnyOperation, List, Marker, Source};
+use crate::records::OneOrMany;
 use futures::future::BoxFuture;
 use halo_api::{HaloError, Operation};
-use serde::de::{self, DeserializeOwned, MapAccess, SeqAccess, Visitor};
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::fmt;
 use std::marker::PhantomData;
@@ -124,24 +125,6 @@ impl<'a, B: Source<'a> + 'a, T: DeserializeOwned + Send + 'a> std::future::IntoF
 async fn saved<'a, B: Operation<'a> + 'a, T: DeserializeOwned>(op: B) -> Result<Vec<T>, HaloError> {
     let answer = op.exchange().await?;
     Ok(halo_api::wire::decode::<OneOrMany<T>>(B::ID, &answer.body)?.0)
-}
-
-/// The one record an upsert of one record saved, or a `Decode` error
-/// saying Halo answered none. (For the helpers of notes and attachments.)
-#[cfg(any(feature = "actions", feature = "attachments"))]
-pub(crate) fn one_saved<T>(saved: Vec<T>, operation: &str, what: &str) -> Result<T, HaloError> {
-    saved.into_iter().next().ok_or_else(|| HaloError::Decode {
-        operation: operation.into(),
-        path: String::new(),
-        message: format!("Halo answered no {what}"),
-    })
-}
-
-/// A ticket id as Halo's records hold it (`i32`), or an error naming the
-/// action and the id.
-#[cfg(any(feature = "actions", feature = "attachments"))]
-pub(crate) fn ticket_id(action: &str, id: i64) -> Result<i32, HaloError> {
-    i32::try_from(id).map_err(|_| HaloError::InvalidRequest(format!("{action}: ticket id {id} is out of Halo's range")))
 }
 
 /// As [`saved`], with the operation's JSON body replaced by `body` (the
@@ -336,28 +319,10 @@ impl Resource {
 // spelled by build.rs from halo-api's resource table.
 include!(concat!(env!("OUT_DIR"), "/named_actions.rs"));
 
-/// One record or an array of them, as Halo answers a POST.
-pub(crate) struct OneOrMany<T>(pub Vec<T>);
-
-impl<'de, T: DeserializeOwned> de::Deserialize<'de> for OneOrMany<T> {
-    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<T>(PhantomData<T>);
-        impl<'de, T: DeserializeOwned> Visitor<'de> for V<T> {
-            type Value = OneOrMany<T>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a record or an array of records")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                let mut out = Vec::new();
-                while let Some(r) = seq.next_element()? {
-                    out.push(r);
-                }
-                Ok(OneOrMany(out))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                T::deserialize(de::value::MapAccessDeserializer::new(map)).map(|r| OneOrMany(vec![r]))
-            }
-        }
-        d.deserialize_any(V(PhantomData))
-    }
+/// Decodes one list answer of `resource`, as [`List`] does each page: a
+/// bare array, or Halo's wrapper with `record_count` and the records under
+/// the resource's field. For answers fetched another way
+/// ([`crate::HaloClient::request`]); answers the records and the total.
+pub fn decode_list<T: DeserializeOwned>(resource: &Resource, body: &[u8]) -> Result<(Vec<T>, Option<u64>), HaloError> {
+    crate::list::decode_rows(resource.name, resource.fields, body)
 }

@@ -80,8 +80,11 @@ pub struct Event {
     pub event: Option<String>,
     /// The delivery's own id (Halo's log entry), as sent.
     pub id: Option<Value>,
+    /// Halo's webhook id.
     pub webhook_id: Option<String>,
+    /// Halo's notification id.
     pub notification_id: Option<i64>,
+    /// Halo's message id.
     pub escmsg_id: Option<i64>,
     /// The id of the record the event is about.
     pub object_id: Option<i64>,
@@ -90,6 +93,7 @@ pub struct Event {
     /// when the payload holds exactly one known record object, its name;
     /// else `None` (never a guess from whichever key came first).
     pub object_type: Option<String>,
+    /// When Halo sent it, when it says.
     pub timestamp: Option<DateTime<Utc>>,
     /// Every field as Halo sent it.
     pub raw: Map<String, Value>,
@@ -205,6 +209,7 @@ impl std::fmt::Debug for BasicAuth {
 }
 
 impl BasicAuth {
+    /// The Basic auth Halo is set to send.
     pub fn new(user: impl Into<String>, password: impl Into<String>) -> Self {
         let user = user.into();
         let password = SecretString::from(password.into());

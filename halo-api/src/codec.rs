@@ -23,9 +23,11 @@ use std::fmt;
 use std::marker::PhantomData;
 
 /// A JSON object key, borrowed from the input when possible.
+#[derive(Debug)]
 pub struct Key<'de>(Cow<'de, str>);
 
 impl Key<'_> {
+    /// The key.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -97,6 +99,7 @@ pub fn finish<T, E>(out: T, err: Option<E>) -> Result<T, E> {
 }
 
 /// Decodes one scalar leniently (see [`Scalar`]); `null` is `None`.
+#[derive(Debug)]
 pub struct ScalarSeed<T>(PhantomData<T>);
 
 impl<T> Default for ScalarSeed<T> {
@@ -114,16 +117,21 @@ impl<'de, T: Scalar> DeserializeSeed<'de> for ScalarSeed<T> {
 
 /// A value whose JSON form Halo varies: each accepts what it can make sense of.
 pub trait Scalar: Sized {
+    /// What the error says was expected.
     const EXPECTING: &'static str;
+    /// From an integer.
     fn from_i64<E: de::Error>(v: i64) -> Result<Self, E> {
         Err(E::invalid_type(de::Unexpected::Signed(v), &Self::EXPECTING))
     }
+    /// From an unsigned integer.
     fn from_u64<E: de::Error>(v: u64) -> Result<Self, E> {
         Err(E::invalid_type(de::Unexpected::Unsigned(v), &Self::EXPECTING))
     }
+    /// From a float.
     fn from_f64<E: de::Error>(v: f64) -> Result<Self, E> {
         Err(E::invalid_type(de::Unexpected::Float(v), &Self::EXPECTING))
     }
+    /// From a bool.
     fn from_bool<E: de::Error>(v: bool) -> Result<Self, E> {
         Err(E::invalid_type(de::Unexpected::Bool(v), &Self::EXPECTING))
     }

@@ -12,11 +12,13 @@ use serde_json::Value;
 /// One entry of a record's `customfields`, borrowed.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FieldRef<'a> {
+    /// The field's id.
     pub id: Option<i64>,
     /// Halo's name for it: `CFDepartment`.
     pub name: Option<&'a str>,
     /// What the UI shows: `Department`.
     pub label: Option<&'a str>,
+    /// Its value, as Halo sent it.
     pub value: Option<&'a Value>,
 }
 

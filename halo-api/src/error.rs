@@ -8,43 +8,104 @@ use std::time::Duration;
 /// Bodies quoted in errors are cut to this many bytes.
 pub const EXCERPT_BYTES: usize = 512;
 
+/// Every failure of halo-rs, one variant per kind: match on it, or print
+/// it (the message names the operation and what to change).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum HaloError {
     /// A setting is missing or wrong; nothing was sent.
     #[error("Halo config: {setting} {message}")]
-    Config { setting: String, message: String },
+    Config {
+        /// The setting to change: `HALO_HOST`, `client_secret`...
+        setting: String,
+        /// What is wrong with it.
+        message: String,
+    },
 
     /// The token request failed, or Halo answered 401/403 after a renewal.
     /// `message` is Halo's own text; never a secret or a token.
     #[error("Halo authentication failed ({status}): {message}")]
-    Auth { status: u16, message: String },
+    Auth {
+        /// The HTTP status (0 when the token request got no answer).
+        status: u16,
+        /// Halo's own text.
+        message: String,
+    },
 
     /// 404, or a blank record (id 0) where one was asked for by id.
     #[error("not found: {what}")]
-    NotFound { what: String },
+    NotFound {
+        /// The operation and path asked for.
+        what: String,
+    },
 
     /// 429 after the retries allowed; `retry_after` is Halo's wait when given.
     #[error("rate limited by Halo{}", retry_after.map(|d| format!(" (retry after {}s)", d.as_secs())).unwrap_or_default())]
-    RateLimited { retry_after: Option<Duration> },
+    RateLimited {
+        /// Halo's Retry-After, when it sent one.
+        retry_after: Option<Duration>,
+    },
 
     /// Any other answer that is not a success.
     #[error("Halo answered {status} to {operation}: {body}")]
-    Api { operation: String, status: u16, body: String },
+    Api {
+        /// The operation: `get_tickets`.
+        operation: String,
+        /// The HTTP status.
+        status: u16,
+        /// At most [`EXCERPT_BYTES`] of Halo's answer, secrets scrubbed.
+        body: String,
+    },
 
     /// The answer did not decode: which operation, where in the JSON, why.
     #[error("could not decode Halo's answer to {operation} at `{path}`: {message}")]
-    Decode { operation: String, path: String, message: String },
+    Decode {
+        /// The operation: `get_tickets`.
+        operation: String,
+        /// Where in the JSON: `tickets[3].client_id`.
+        path: String,
+        /// Why it did not decode.
+        message: String,
+    },
 
     /// The network failed. `may_have_applied` is true for a write that may
     /// have reached Halo: it was not repeated; check before sending it again.
+    /// `source` is the network library's error, when there is one.
     #[error("{}network error on {operation}: {message}", if *may_have_applied { "the write may have been applied; " } else { "" })]
-    Transport { operation: String, message: String, may_have_applied: bool },
+    Transport {
+        /// The operation: `get_tickets`.
+        operation: String,
+        /// What failed, with its causes.
+        message: String,
+        /// A write that may have reached Halo (it was not repeated).
+        may_have_applied: bool,
+        /// The network library's error.
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
+
+    /// A local file could not be read or written: what was being done, the
+    /// file, and the I/O error.
+    #[error("{what} {}: {source}", path.display())]
+    Io {
+        /// What was being done: `download_attachment: writing`.
+        what: String,
+        /// The file.
+        path: std::path::PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
 
     /// The answer was longer than `max_response_bytes` allows; reading
     /// stopped there.
     #[error("Halo's answer to {operation} is longer than the {limit} bytes allowed (max_response_bytes)")]
-    ResponseTooLarge { operation: String, limit: u64 },
+    ResponseTooLarge {
+        /// The operation: `get_tickets`.
+        operation: String,
+        /// `max_response_bytes`.
+        limit: u64,
+    },
 
     /// A report preview ran and Halo reported an error in its SQL (`load_error`).
     #[error("Halo could not run the report: {0}")]
@@ -111,7 +172,8 @@ mod tests {
     fn retryable() {
         assert!(HaloError::RateLimited { retry_after: None }.is_retryable());
         assert!(
-            !HaloError::Transport { operation: "x".into(), message: "m".into(), may_have_applied: true }.is_retryable()
+            !HaloError::Transport { operation: "x".into(), message: "m".into(), may_have_applied: true, source: None }
+                .is_retryable()
         );
         assert!(!HaloError::NotFound { what: "x".into() }.is_retryable());
     }

@@ -30,6 +30,9 @@
 //! features: `full` (the whole API), `core` (the 23 resources integrations
 //! use), or one resource at a time (`tickets`, `clients`, ...).
 
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
 pub mod codec;
 pub mod custom_fields;
 pub mod error;

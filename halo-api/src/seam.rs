@@ -15,6 +15,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
+/// A boxed future that can be sent between threads.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// What every request of every operation goes through.
@@ -36,14 +37,17 @@ pub struct Inner {
 }
 
 impl Inner {
+    /// With `transport` as the request path.
     pub fn new(transport: impl Transport) -> Self {
         Self { transport: Some(Arc::new(transport)) }
     }
 
+    /// With a shared transport.
     pub fn from_arc(transport: Arc<dyn Transport>) -> Self {
         Self { transport: Some(transport) }
     }
 
+    /// The transport, if one is set.
     pub fn transport(&self) -> Option<&Arc<dyn Transport>> {
         self.transport.as_ref()
     }

@@ -22,8 +22,11 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 256 << 20;
 /// A successful answer, read whole.
 #[derive(Debug, Clone)]
 pub struct Answer {
+    /// The HTTP status.
     pub status: StatusCode,
+    /// The headers.
     pub headers: HeaderMap,
+    /// The body, read up to the limit.
     pub body: Bytes,
 }
 
@@ -96,6 +99,7 @@ pub fn body_error(operation: &str, e: BodyError, limit: u64, may_have_applied: b
             operation: operation.into(),
             message: format!("reading the answer: {}", describe(&e)),
             may_have_applied,
+            source: Some(Box::new(e)),
         },
     }
 }
@@ -131,6 +135,7 @@ pub async fn exchange_plain(
         operation: operation.into(),
         message: describe(&e),
         may_have_applied: writes && !e.is_connect(),
+        source: Some(Box::new(e)),
     })?;
     let status = resp.status();
     let body = read_body(&mut resp, limit).await.map_err(|e| body_error(operation, e, limit, writes))?;

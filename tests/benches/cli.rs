@@ -188,7 +188,7 @@ fn main() {
         let (took, too_many) = rt.block_on(async {
             let server = window::Window::start(40, Duration::from_secs(8), "[]").await;
             let mut c = halo_api_ext::HaloConfig::cloud(&server.base_url, "acme", "bench", "bench-secret");
-            c.rate_limit = Some(halo_api_ext::RateLimit { requests: 40, per: Duration::from_secs(8) });
+            c.rate_limit = Some(halo_api_ext::RateLimit::new(40, Duration::from_secs(8)));
             let halo = halo_api_ext::HaloClient::new(c).unwrap();
             halo.raw().get_status().send().await.unwrap();
             // A fresh window: the token and the warm-up request are out of it.

@@ -257,7 +257,7 @@ async fn a_429_during_a_poll_delays_it_and_loses_nothing() {
     let rows = [ticket(3, "2025-04-01T10:05:00Z")];
     let s =
         Scripted::start(vec![Reply::Http(429, vec![("retry-after", "1".into())], String::new()), page(&rows)]).await;
-    let retry = RetryPolicy { base_delay: Duration::from_millis(5), ..RetryPolicy::default() };
+    let retry = RetryPolicy::default().with_base_delay(Duration::from_millis(5));
     let halo = s.client(retry);
     let started = std::time::Instant::now();
     let changes = halo.list_tickets().changes(Cursor::since(at(SINCE))).poll().await.unwrap();

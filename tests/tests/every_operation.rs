@@ -12,6 +12,7 @@ use std::pin::Pin;
 
 type Call<'a> = Pin<Box<dyn Future<Output = Result<(), String>> + Send + 'a>>;
 
+#[allow(missing_debug_implementations)]
 pub struct Op {
     method: &'static str,
     path: &'static str,

@@ -191,11 +191,8 @@ async fn a_cut_off_download_leaves_no_file_under_the_final_name() {
     let mut cut = head.as_bytes().to_vec();
     cut.extend_from_slice(&[7u8; 20]);
     let s = Scripted::start(vec![Reply::Raw(cut.clone()), Reply::Raw(cut)]).await;
-    let halo = s.client(RetryPolicy {
-        base_delay: std::time::Duration::from_millis(5),
-        max_attempts: 2,
-        ..RetryPolicy::default()
-    });
+    let halo =
+        s.client(RetryPolicy::default().with_base_delay(std::time::Duration::from_millis(5)).with_max_attempts(2));
     let dir = std::env::temp_dir().join(format!("halo-cut-download-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let target = dir.join("file.bin");

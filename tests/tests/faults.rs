@@ -14,13 +14,11 @@ fn client(s: &Scripted, retry: RetryPolicy, rate: Option<RateLimit>) -> HaloClie
 }
 
 fn fast() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 4,
-        base_delay: Duration::from_millis(20),
-        max_delay: Duration::from_secs(5),
-        max_total_wait: Duration::from_secs(10),
-        ..RetryPolicy::default()
-    }
+    RetryPolicy::default()
+        .with_max_attempts(4)
+        .with_base_delay(Duration::from_millis(20))
+        .with_max_delay(Duration::from_secs(5))
+        .with_max_total_wait(Duration::from_secs(10))
 }
 
 const TICKET: &str = r#"{"id": 1, "summary": "x"}"#;

@@ -42,7 +42,8 @@ fn kept_crash_inputs_and_seeds_pass_the_fuzz_checks() {
 /// fuzzer's mutations start from inputs that reach the record decoders.
 #[test]
 fn the_seeds_decode_as_what_they_are() {
-    use halo_api_ext::{Resource, decode, decode_list, types};
+    use halo_api_ext::halo_api::wire::decode;
+    use halo_api_ext::{Resource, decode_list, types};
     let seed =
         |name: &str| std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fuzz/seeds").join(name)).unwrap();
     let t: types::Faults = decode("seed", &seed("ticket.json")).unwrap();

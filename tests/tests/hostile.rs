@@ -9,13 +9,11 @@ use std::time::{Duration, Instant};
 
 fn config(s: &Scripted, attempts: u32) -> HaloConfig {
     let mut c = HaloConfig::cloud(&s.base_url, "acme", "id", "secret-value");
-    c.retry = RetryPolicy {
-        max_attempts: attempts,
-        base_delay: Duration::from_millis(10),
-        max_delay: Duration::from_secs(1),
-        max_total_wait: Duration::from_secs(5),
-        ..RetryPolicy::default()
-    };
+    c.retry = RetryPolicy::default()
+        .with_max_attempts(attempts)
+        .with_base_delay(Duration::from_millis(10))
+        .with_max_delay(Duration::from_secs(1))
+        .with_max_total_wait(Duration::from_secs(5));
     c.rate_limit = None;
     c.request_timeout = Duration::from_millis(800);
     c

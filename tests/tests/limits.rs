@@ -10,13 +10,11 @@ use std::time::{Duration, Instant};
 fn client(base: &str, rate: RateLimit) -> HaloClient {
     let mut c = HaloConfig::cloud(base, "acme", "id", "secret-value");
     c.rate_limit = Some(rate);
-    c.retry = RetryPolicy {
-        max_attempts: 6,
-        base_delay: Duration::from_millis(50),
-        max_delay: Duration::from_secs(2),
-        max_total_wait: Duration::from_secs(20),
-        ..RetryPolicy::default()
-    };
+    c.retry = RetryPolicy::default()
+        .with_max_attempts(6)
+        .with_base_delay(Duration::from_millis(50))
+        .with_max_delay(Duration::from_secs(2))
+        .with_max_total_wait(Duration::from_secs(20));
     HaloClient::new(c).unwrap()
 }
 
@@ -30,7 +28,7 @@ async fn statuses(halo: &HaloClient, n: usize) {
 async fn under_the_budget_nothing_waits_and_a_full_window_waits_for_room() {
     let per = Duration::from_millis(800);
     let server = Window::start(40, per, "[]").await;
-    let halo = client(&server.base_url, RateLimit { requests: 40, per });
+    let halo = client(&server.base_url, RateLimit::new(40, per));
     let start = Instant::now();
     statuses(&halo, 30).await;
     assert!(start.elapsed() < per, "30 requests under 40 per {per:?} were paced: {:?}", start.elapsed());
@@ -45,7 +43,7 @@ async fn a_server_stricter_than_configured_sees_a_handful_of_429s_and_every_requ
     // Configured 40 per window; the server allows 30. Each 429 lowers the
     // budget by a twentieth of 40 (2): a handful of 429s, then none.
     let server = Window::start(30, per, "[]").await;
-    let halo = client(&server.base_url, RateLimit { requests: 40, per });
+    let halo = client(&server.base_url, RateLimit::new(40, per));
     statuses(&halo, 90).await;
     let (ok, too_many) = server.counts();
     assert_eq!(ok, 90, "every request completed");
@@ -70,7 +68,7 @@ async fn a_server_far_stricter_than_configured_still_completes_every_request() {
     // sees more 429s, each waited out, and every request completes.
     let per = Duration::from_millis(300);
     let server = Window::start(10, per, "[]").await;
-    let halo = client(&server.base_url, RateLimit { requests: 40, per });
+    let halo = client(&server.base_url, RateLimit::new(40, per));
     statuses(&halo, 40).await;
     let (ok, too_many) = server.counts();
     assert_eq!(ok, 40, "every request completed");

@@ -9,6 +9,7 @@ use httpmock::prelude::*;
 use serde_json::{Value, json};
 
 /// A paged list operation of the document (spelled by tests/build.rs).
+#[allow(missing_debug_implementations)]
 pub struct PagedList {
     path: &'static str,
     operation: &'static str,
@@ -103,7 +104,8 @@ async fn sales_orders_across_three_pages_with_typed_filters_and_halos_wrapper() 
         })
         .await;
     let e = halo.list_of(halo.raw().get_purchase_order()).collect().await.unwrap_err().to_string();
-    assert!(e.contains("several arrays (lines, orders)") && e.contains("get_purchase_order"), "{e}");
+    assert!(e.contains("several arrays (") && e.contains("orders") && e.contains("lines"), "{e}");
+    assert!(e.contains("get_purchase_order"), "{e}");
     odd.assert_calls_async(1).await;
 }
 

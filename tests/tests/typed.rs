@@ -27,6 +27,7 @@ const PAGING: &[&str] = &["pageinate", "page_size", "page_no"];
 
 /// A named list with every typed filter, a named get with every typed
 /// option (spelled from the document by tests/build.rs).
+#[allow(missing_debug_implementations)]
 pub struct Typed {
     name: &'static str,
     path: &'static str,

@@ -13,6 +13,7 @@ use anyhow::{Context as _, Result, bail};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+#[derive(Debug)]
 pub struct Options {
     pub runs: usize,
     pub features: Vec<String>,
@@ -191,7 +192,9 @@ fn wait_with_peak_rss(mut child: std::process::Child) -> Result<(std::process::E
     let pid = child.id() as libc::pid_t;
     let mut status = 0;
     // SAFETY: rusage is plain data; wait4 fills it for our own child.
+    #[allow(unsafe_code)]
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    #[allow(unsafe_code)]
     let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     if r != pid {
         bail!("waiting for cargo: {}", std::io::Error::last_os_error());

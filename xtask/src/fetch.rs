@@ -26,6 +26,7 @@ pub fn is_url(source: &str) -> bool {
 }
 
 /// The document's bytes and their sha256 (lower-case hex).
+#[derive(Debug)]
 pub struct Fetched {
     pub source: String,
     pub bytes: Vec<u8>,

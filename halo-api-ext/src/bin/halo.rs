@@ -517,6 +517,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             }
             let saved = halo.attach_file(id, &file).await.map_err(|e| match e {
                 HaloError::InvalidRequest(m) => Failure::Usage(m),
+                // The file the user named cannot be read: their input.
+                e @ HaloError::Io { .. } => Failure::Usage(e.to_string()),
                 e => e.into(),
             })?;
             emit(

@@ -11,6 +11,7 @@ pub mod select;
 
 /// What the build writes: halo-api's source, and the resource table as
 /// JSON for halo-api-ext's build script (halo-api's `links` metadata).
+#[derive(Debug)]
 pub struct Generated {
     pub source: String,
     pub resources: String,

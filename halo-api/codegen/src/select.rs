@@ -9,6 +9,7 @@
 use serde_json::Value;
 use std::collections::BTreeSet;
 
+#[derive(Debug)]
 pub struct Selection {
     pub features: Vec<String>,
     pub operations: usize,

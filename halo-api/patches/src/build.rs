@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 
 /// The patched document, and the files and variables the build depends on
 /// (for `cargo:rerun-if-...`).
+#[derive(Debug)]
 pub struct ForBuild {
     pub patched: Vec<u8>,
     pub files: Vec<PathBuf>,

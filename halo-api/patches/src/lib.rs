@@ -27,6 +27,7 @@ pub const SOURCE_ENV: &str = "HALO_SPEC_SOURCE";
 pub const DOCUMENT: &str = "halo-swagger.json";
 
 /// Halo's document after our patches.
+#[derive(Debug)]
 pub struct Patched {
     pub doc: Value,
     pub report: patches::Report,

@@ -13,13 +13,11 @@ pub const TOKEN: &str = "tok-abc-123";
 pub fn config(server: &MockServer) -> HaloConfig {
     let mut c = HaloConfig::cloud(&server.base_url(), "acme", "client-1", SECRET);
     c.rate_limit = None;
-    c.retry = RetryPolicy {
-        max_attempts: 4,
-        base_delay: Duration::from_millis(5),
-        max_delay: Duration::from_secs(5),
-        max_total_wait: Duration::from_secs(10),
-        ..RetryPolicy::default()
-    };
+    c.retry = RetryPolicy::default()
+        .with_max_attempts(4)
+        .with_base_delay(Duration::from_millis(5))
+        .with_max_delay(Duration::from_secs(5))
+        .with_max_total_wait(Duration::from_secs(10));
     c
 }
 

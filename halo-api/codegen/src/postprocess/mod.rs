@@ -92,6 +92,15 @@ pub fn run(file: &mut syn::File, doc: &Value) -> Result<(Stats, Value), String> 
         match m.ident.to_string().as_str() {
             "types" => {
                 stats.type_builders_removed = type_builders::strip(items);
+                let generated: std::collections::HashSet<String> = items
+                    .iter()
+                    .filter_map(|i| match i {
+                        Item::Struct(s) => Some(s.ident.to_string()),
+                        Item::Enum(e) => Some(e.ident.to_string()),
+                        Item::Type(t) => Some(t.ident.to_string()),
+                        _ => None,
+                    })
+                    .collect();
                 let mut extra = Vec::new();
                 for item in items.iter_mut() {
                     if let Item::Struct(s) = item {
@@ -101,7 +110,7 @@ pub fn run(file: &mut syn::File, doc: &Value) -> Result<(Stats, Value), String> 
                             stats.custom_field_records += 1;
                         }
                         stats.renamed_fields += field_names::rename_collisions(s, &renames)?;
-                        stats.boxed_fields += boxing::box_records(s);
+                        stats.boxed_fields += boxing::box_records(s, &generated)?;
                         match compact_serde::compact_serde(s)? {
                             Some(impls) => {
                                 extra.extend(impls);

@@ -43,6 +43,7 @@ pub enum WhenStale {
 }
 
 /// One fixup.
+#[derive(Debug)]
 pub struct Patch {
     /// Short name, printed in reports.
     pub name: &'static str,
@@ -54,7 +55,7 @@ pub struct Patch {
 }
 
 /// Inputs and side results shared by patches.
-#[derive(Default)]
+#[derive(Default, Debug)]
 pub struct Context {
     /// The resource table (`spec/resources.toml`), used by response_schemas.
     pub resources: Vec<crate::resources::Resource>,
@@ -107,6 +108,7 @@ pub const ALL: &[Patch] = &[
 ];
 
 /// The result of running every patch.
+#[derive(Debug)]
 pub struct Report {
     pub outcomes: Vec<Outcome>,
     pub excluded: Vec<Excluded>,
