@@ -25,15 +25,20 @@
 //! let saved = halo
 //!     .upsert_tickets(Ticket { summary: Some("Printer on fire".into()), client_id: Some(12), ..Default::default() })
 //!     .await?;
-//! halo.delete_ticket(saved[0].id.unwrap_or_default().into()).await?;
+//! if let Some(id) = saved.first().and_then(|t| t.id) {
+//!     halo.delete_ticket(id.into()).await?;
+//! }
 //!
 //! // Any generated operation, same policy, same error type; or any path.
 //! let statuses = halo.raw().get_status().send().await?.into_inner();
 //! let me = halo.request(reqwest::Method::GET, "/Agent/me").send().await?;
 //!
+//! // Any list Halo pages, its filters typed: the same paging and guarantees.
+//! let orders = halo.list_of(halo.raw().get_sales_order().client_id(12)).collect().await?;
+//!
 //! // A parameter Halo's document does not list: the escape hatch.
 //! let odd = halo.list_tickets().filter("undocumented_flag", true).max(10).collect().await?;
-//! # let _ = (acme, ticket, same, statuses, me, odd); Ok(()) }
+//! # let _ = (acme, ticket, same, statuses, me, odd, orders); Ok(()) }
 //! ```
 //!
 //! Every named action is a generated operation plus policy ([`List`] and
