@@ -36,6 +36,9 @@ impl HaloClient {
     /// POST /Attachment/image (multipart, not generated): uploads a file and
     /// answers Halo's JSON. `query` carries Halo's parameters, e.g.
     /// `ticket_id`. Not retried on failure (a multipart body is sent once).
+    ///
+    /// # Errors
+    /// `InvalidRequest` for a content type that does not parse; what Halo answers, as [`HaloError`].
     pub async fn upload_attachment_image(
         &self,
         file_name: &str,
@@ -54,12 +57,18 @@ impl HaloClient {
             .multipart(form)
             .build()
             .map_err(|e| HaloError::InvalidRequest(format!("post_attachment_image: {e}")))?;
-        let answer = self.exchange(req, "post_attachment_image").await?;
-        crate::client::json_or_null("post_attachment_image", &answer.body)
+        // Not a generated operation (halo-patches' multipart_operations
+        // leaves it out): its name, as the generated one's would be.
+        const OP: &str = "post_attachment_image";
+        let answer = self.exchange(req, OP).await?;
+        crate::client::json_or_null(OP, &answer.body)
     }
 
     /// Uploads a file to a ticket: its name and content type from the path,
     /// its bytes as base64. Answers the attachment Halo saved.
+    ///
+    /// # Errors
+    /// `Io` when the file cannot be read, `InvalidRequest` when it is not a file, too large or has no UTF-8 name (nothing sent); what Halo answers, as [`HaloError`].
     pub async fn attach_file(&self, ticket_id: i64, path: impl AsRef<Path>) -> Result<crate::Attachment, HaloError> {
         let path = path.as_ref();
         let meta = std::fs::metadata(path).map_err(|e| io("attach_file: reading", path, e))?;
@@ -86,7 +95,8 @@ impl HaloClient {
             data_base64: Some(base64::engine::general_purpose::STANDARD.encode(&data)),
             ..Default::default()
         };
-        crate::records::one_saved(self.upsert_attachments(record).await?, "post_attachment", "attachment")
+        let id = <<halo_api::resources::Attachments as halo_api::Resource>::Post<'_> as halo_api::Operation>::ID;
+        crate::records::one_saved(self.upsert_attachments(record).await?, id, "attachment")
     }
 
     /// Saves attachment `id` to `path`: a file (replaced if it exists: the
@@ -95,8 +105,11 @@ impl HaloClient {
     /// existing file is replaced only with `replace`; otherwise the call is
     /// [`HaloError::InvalidRequest`] naming the file, and nothing is written.
     /// Answers the path written.
+    ///
+    /// # Errors
+    /// `NotFound` for no such attachment; `InvalidRequest` when the target exists and `replace` is false (nothing written); `Io` when writing fails.
     pub async fn download_attachment(&self, id: i64, path: Option<&Path>, replace: bool) -> Result<PathBuf, HaloError> {
-        const OP: &str = "get_attachment_by_id";
+        const OP: &str = <<halo_api::resources::Attachments as halo_api::Resource>::Get<'_> as halo_api::Operation>::ID;
         let answer = self.raw().get_attachment_by_id().id(id).exchange().await?;
         // The record: a JSON content type, or (no or another type) a JSON
         // object with `data_base64`. Anything else is the file itself.

@@ -419,6 +419,9 @@ impl<'a, B: Source<'a> + Clone + 'a, T: DeserializeOwned + Send + 'a> Feed<'a, B
     /// or has no id or update time). All are taken: the cursor moves past
     /// them. The outer error is a failed poll (after the client's retries);
     /// the cursor did not move.
+    ///
+    /// # Errors
+    /// The list request's failure (nothing handled: the next poll asks again); a record that does not decode is an error in its place in the answer.
     pub async fn poll(&mut self) -> Result<Vec<Result<Change<T>, HaloError>>, HaloError> {
         Ok(self.poll_each().await?.collect())
     }

@@ -66,6 +66,9 @@ impl halo_api::Transport for Seam {
 impl HaloClient {
     /// Checks the config (every setting, before anything is sent) and builds
     /// the client. TLS is rustls with certificate validation on.
+    ///
+    /// # Errors
+    /// `Config` naming the setting to change (host, tenant, secret...).
     pub fn new(config: HaloConfig) -> Result<Self, HaloError> {
         let endpoints = config.endpoints()?;
         let builder = |redirects| {
@@ -109,6 +112,9 @@ impl HaloClient {
     }
 
     /// [`HaloConfig::from_env`], then [`HaloClient::new`].
+    ///
+    /// # Errors
+    /// `Config` naming the variable to set or change.
     pub fn from_env() -> Result<Self, HaloError> {
         Self::new(HaloConfig::from_env()?)
     }

@@ -201,6 +201,9 @@ impl HaloConfig {
     /// `HALO_CLIENT_SECRET`, `HALO_ON_PREM` (true/false/1/0/yes/no) and
     /// `HALO_SCOPE`, and `HALO_RATE_LIMIT` (`REQUESTS/SECONDS` or `off`).
     /// Checked when the client is built.
+    ///
+    /// # Errors
+    /// `Config` naming the variable to set or change.
     pub fn from_env() -> Result<Self, HaloError> {
         Self::from_lookup(|k| std::env::var(k).ok())
     }

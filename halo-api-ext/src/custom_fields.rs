@@ -317,6 +317,9 @@ impl crate::client::HaloClient {
     /// Every custom field definition (`GET /FieldInfo`, the generated
     /// `get_field_info`), read once and kept for the life of this client
     /// and its clones; a failed read is not kept. (Feature `full`.)
+    ///
+    /// # Errors
+    /// What Halo answers to `GET /FieldInfo`, as [`HaloError`].
     #[cfg(feature = "full")]
     pub async fn custom_field_definitions(&self) -> Result<std::sync::Arc<Vec<FieldDefinition>>, HaloError> {
         use halo_api::Operation as _;
@@ -347,8 +350,11 @@ impl crate::client::HaloClient {
     }
 
     /// One custom field definition by name, label or id (from
-    /// [`HaloClient::custom_field_definitions`]); an unknown key is an error
+    /// [`crate::HaloClient::custom_field_definitions`]); an unknown key is an error
     /// that lists Halo's field names. (Feature `full`.)
+    ///
+    /// # Errors
+    /// `InvalidRequest` for an unknown key (listing Halo's names) or a label two fields share; else as [`crate::HaloClient::custom_field_definitions`].
     #[cfg(feature = "full")]
     pub async fn custom_field_definition(&self, key: impl Into<FieldKey>) -> Result<FieldDefinition, HaloError> {
         let defs = self.custom_field_definitions().await?;

@@ -171,6 +171,9 @@ impl<'a, B: Source<'a>, T> List<'a, B, T> {
 
 impl<'a, B: Source<'a> + 'a, T: DeserializeOwned + Send + 'a> List<'a, B, T> {
     /// One page (`page_no` from 1).
+    ///
+    /// # Errors
+    /// What Halo answers that is not a success, the network, or a page that does not decode, as [`HaloError`].
     pub async fn page(&self, page_no: u32) -> Result<Page<T>, HaloError> {
         let (client, request) = self.request(page_no)?;
         let answer = client.exchange(request, self.op.id()).await?;
@@ -262,6 +265,9 @@ impl<'a, B: Source<'a> + 'a, T: DeserializeOwned + Send + 'a> List<'a, B, T> {
     }
 
     /// Every record in one `Vec` (all pages unless [`List::max`]).
+    ///
+    /// # Errors
+    /// As [`List::page`] for any page, and an `Api` error when pages repeat (see [`REPEATED_PAGES`]): never a partial list.
     pub async fn collect(self) -> Result<Vec<T>, HaloError>
     where
         T: halo_api::Identified + 'static,

@@ -78,7 +78,11 @@ impl<'a> std::future::IntoFuture for AddNote<'a> {
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let action = self.action()?;
-            crate::records::one_saved(self.halo.upsert_actions(action).await?, "post_actions", "action")
+            crate::records::one_saved(
+                self.halo.upsert_actions(action).await?,
+                <<halo_api::resources::Actions as halo_api::Resource>::Post<'_> as halo_api::Operation>::ID,
+                "action",
+            )
         })
     }
 }

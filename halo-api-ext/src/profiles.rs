@@ -248,6 +248,9 @@ impl HaloConfig {
     /// As the `halo` CLI reads its settings: the profile `HALO_PROFILE`
     /// names ([`HaloConfig::from_profile`]) when it is set, else
     /// [`HaloConfig::from_env`].
+    ///
+    /// # Errors
+    /// `Config` naming the variable, profile or file to change.
     pub fn from_env_or_profile() -> Result<Self, HaloError> {
         match std::env::var("HALO_PROFILE").ok().filter(|p| !p.trim().is_empty()) {
             Some(p) => Self::from_profile(&p),

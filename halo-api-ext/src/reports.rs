@@ -8,6 +8,9 @@ impl HaloClient {
     /// Runs a report's SQL without saving it ("preview report", through
     /// the generated `post_report`) and answers its rows; Halo's
     /// `load_error` is [`HaloError::Report`]. (Feature `reports`.)
+    ///
+    /// # Errors
+    /// `Report` with Halo's `load_error` when the SQL fails; what Halo answers, as [`HaloError`].
     #[cfg(feature = "reports")]
     pub async fn preview_report(&self, sql: &str) -> Result<Vec<serde_json::Map<String, Value>>, HaloError> {
         let preview = halo_api::types::AnalyzerProfile {

@@ -200,6 +200,9 @@ impl Resource {
     }
 
     /// The named upsert with records as JSON, sent exactly as given.
+    ///
+    /// # Errors
+    /// What Halo answers to the POST, as [`HaloError`].
     pub async fn upsert(&self, halo: &HaloClient, records: &[Value]) -> Result<Vec<Value>, HaloError> {
         if records.is_empty() {
             return Ok(Vec::new());
@@ -222,6 +225,9 @@ impl Resource {
     }
 
     /// The named delete.
+    ///
+    /// # Errors
+    /// `NotFound` when there is no such record, as [`HaloError`].
     pub async fn delete(&self, halo: &HaloClient, id: i64) -> Result<(), HaloError> {
         (self.actions.delete)(halo, id).await
     }
