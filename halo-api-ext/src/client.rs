@@ -126,6 +126,7 @@ impl HaloClient {
         &self.shared.raw
     }
 
+    #[cfg(feature = "attachments")]
     pub(crate) fn http(&self) -> &reqwest::Client {
         use halo_api::ClientInfo as _;
         self.shared.raw.client()

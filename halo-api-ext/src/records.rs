@@ -3,7 +3,6 @@
 //! array of them; the one record an upsert of one saved; a ticket id in
 //! Halo's range.
 
-use halo_api::HaloError;
 use serde::de::{self, DeserializeOwned, MapAccess, SeqAccess, Visitor};
 use std::fmt;
 use std::marker::PhantomData;
@@ -11,8 +10,8 @@ use std::marker::PhantomData;
 /// The one record an upsert of one record saved, or a `Decode` error
 /// saying Halo answered none. (For the helpers of notes and attachments.)
 #[cfg(any(feature = "actions", feature = "attachments"))]
-pub(crate) fn one_saved<T>(saved: Vec<T>, operation: &str, what: &str) -> Result<T, HaloError> {
-    saved.into_iter().next().ok_or_else(|| HaloError::Decode {
+pub(crate) fn one_saved<T>(saved: Vec<T>, operation: &str, what: &str) -> Result<T, halo_api::HaloError> {
+    saved.into_iter().next().ok_or_else(|| halo_api::HaloError::Decode {
         operation: operation.into(),
         path: String::new(),
         message: format!("Halo answered no {what}"),
@@ -22,8 +21,9 @@ pub(crate) fn one_saved<T>(saved: Vec<T>, operation: &str, what: &str) -> Result
 /// A ticket id as Halo's records hold it (`i32`), or an error naming the
 /// action and the id.
 #[cfg(any(feature = "actions", feature = "attachments"))]
-pub(crate) fn ticket_id(action: &str, id: i64) -> Result<i32, HaloError> {
-    i32::try_from(id).map_err(|_| HaloError::InvalidRequest(format!("{action}: ticket id {id} is out of Halo's range")))
+pub(crate) fn ticket_id(action: &str, id: i64) -> Result<i32, halo_api::HaloError> {
+    i32::try_from(id)
+        .map_err(|_| halo_api::HaloError::InvalidRequest(format!("{action}: ticket id {id} is out of Halo's range")))
 }
 
 /// One record or an array of them, as Halo answers a POST.
