@@ -41,6 +41,8 @@ struct Row {
     one: String,
     path: String,
     ty: String,
+    /// The record alias: `Ticket`, `KbArticle` (the table's `one`, in Pascal case).
+    alias: String,
     list: (String, String, Vec<Setter>),
     get: (String, String, Vec<Setter>),
     post: String,
@@ -78,6 +80,7 @@ impl Row {
             one: s(v, "one")?,
             path: s(v, "path")?,
             ty: s(v, "type")?,
+            alias: s(v, "alias")?,
             list: op("list")?,
             get: op("get")?,
             post: s(v, "post")?,
@@ -85,16 +88,6 @@ impl Row {
             changes: v.get("changes").and_then(Value::as_str).map(str::to_string),
         })
     }
-}
-
-fn pascal(snake: &str) -> String {
-    snake
-        .split('_')
-        .map(|w| {
-            let mut c = w.chars();
-            c.next().map(|f| f.to_uppercase().chain(c).collect::<String>()).unwrap_or_default()
-        })
-        .collect()
 }
 
 fn generate(rows: Vec<Row>) -> String {
@@ -109,7 +102,7 @@ fn generate(rows: Vec<Row>) -> String {
     o.push_str("];\n\n/// Halo's records, by the names integrations use.\npub mod aliases {\n");
     for r in &rows {
         let (one, path, ty) = (&r.one, &r.path, &r.ty);
-        let alias = pascal(one);
+        let alias = &r.alias;
         let _ = writeln!(
             o,
             "    #[doc = \"A {one} ({path}): what GET {path}/{{id}} answers and POST {path} takes.\"]\n    \
@@ -142,7 +135,7 @@ fn generate(rows: Vec<Row>) -> String {
              ///\n    /// # Errors\n    /// `NotFound` when there is no such {one} (unless the DELETE was repeated); see [`HaloError`].\n    \
              pub async fn delete_{one}(&self, id: i64) -> Result<(), HaloError> {{\n        \
              self.delete::<{r_ty}>(id).await\n    }}\n",
-            alias = pascal(one),
+            alias = r.alias,
         );
     }
     o.push_str("}\n\n");

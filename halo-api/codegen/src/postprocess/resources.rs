@@ -161,6 +161,7 @@ pub fn table(file: &syn::File, doc: &Value) -> Result<Table, String> {
             "one": e.one,
             "path": e.path,
             "type": pascal(&e.name),
+            "alias": pascal(&e.one),
             "list": {"operation": list.method, "builder": list.ident, "setters": setters(&list, PAGING)},
             "get": {"operation": get.method, "builder": get.ident, "setters": setters(&get, &["id"])},
             "post": post.method,
