@@ -23,11 +23,62 @@ fn main() {
     println!("cargo::rerun-if-changed={}", table.display());
     let text =
         std::fs::read_to_string(&table).unwrap_or_else(|e| panic!("halo-api-ext: reading {}: {e}", table.display()));
-    let rows: Vec<Value> =
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("halo-api-ext: {}: {e}", table.display()));
-    let source = rows.iter().map(Row::read).map(|r| r.unwrap_or_else(|e| panic!("halo-api-ext: resource table: {e}")));
+    let data: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("halo-api-ext: {}: {e}", table.display()));
+    let array = |key: &str| -> &Vec<Value> {
+        data.get(key)
+            .and_then(Value::as_array)
+            .unwrap_or_else(|| panic!("halo-api-ext: {}: no array `{key}`", table.display()))
+    };
+    let rows = array("resources").iter().map(Row::read);
+    let rows = rows.map(|r| r.unwrap_or_else(|e| panic!("halo-api-ext: resource table: {e}"))).collect();
+    let lists = array("lists").iter().map(Listed::read);
+    let lists: Vec<Listed> = lists.map(|r| r.unwrap_or_else(|e| panic!("halo-api-ext: paged lists: {e}"))).collect();
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
-    std::fs::write(out.join("named_actions.rs"), generate(source.collect())).expect("writing OUT_DIR/named_actions.rs");
+    let mut source = generate(rows);
+    source.push_str(&generate_lists(&lists));
+    std::fs::write(out.join("named_actions.rs"), source).expect("writing OUT_DIR/named_actions.rs");
+}
+
+/// A paged list of the data's `lists`: every generated operation that takes
+/// Halo's paging parameters, by name.
+struct Listed {
+    name: String,
+    path: String,
+    operation: String,
+    builder: String,
+}
+
+impl Listed {
+    fn read(v: &Value) -> Result<Listed, String> {
+        let s = |k: &str| -> Result<String, String> {
+            v.get(k)
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .ok_or_else(|| format!("a list has no string `{k}`: {v}"))
+        };
+        Ok(Listed { name: s("name")?, path: s("path")?, operation: s("operation")?, builder: s("builder")? })
+    }
+}
+
+/// `LISTS`: each paged list's names and its list (`list_of`, records as JSON).
+fn generate_lists(lists: &[Listed]) -> String {
+    let mut o = String::from(
+        "/// Every list Halo pages that this build generated, by name (see [`PagedList`]), in the name's order.\n\
+         pub const LISTS: &[PagedList] = &[\n",
+    );
+    let mut sorted: Vec<&Listed> = lists.iter().collect();
+    sorted.sort_by(|a, b| a.name.cmp(&b.name));
+    for l in sorted {
+        let (name, path, op, b) = (&l.name, &l.path, &l.operation, &l.builder);
+        let _ = writeln!(
+            o,
+            "    PagedList {{ name: {name:?}, path: {path:?}, operation: {op:?}, \
+             parameters: <halo_api::builder::{b}<'static> as halo_api::Operation<'static>>::QUERY, \
+             list: |halo| halo.list_of(halo.raw().{op}()).as_json().erase() }},"
+        );
+    }
+    o.push_str("];\n");
+    o
 }
 
 struct Setter {

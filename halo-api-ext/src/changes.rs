@@ -438,7 +438,7 @@ impl<'a, B: Source<'a> + Clone + 'a, T: DeserializeOwned + Send + 'a> Feed<'a, B
     /// The changes since `cursor`, oldest first; nothing moves.
     async fn find(&mut self, cursor: &Cursor) -> Result<Vec<Found<T>>, HaloError> {
         use futures::TryStreamExt as _;
-        let operation = self.list.op_id();
+        let operation = self.list.operation_id();
         let since = halo_api::codec::format_date_time(cursor.from - FILTER_MARGIN);
         let mut list = self.list.clone();
         for (k, v) in self.rule.query {

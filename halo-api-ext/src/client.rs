@@ -142,6 +142,22 @@ impl HaloClient {
         self.shared.policy.auth.token_requests()
     }
 
+    /// Gets a token now (or uses the cached one), sending no API request:
+    /// a health check of the auth settings (`halo doctor` runs it first).
+    ///
+    /// # Errors
+    /// `Auth` with the token endpoint's status and error (`invalid_client`:
+    /// the client id or secret), `Transport` when it cannot be reached.
+    pub async fn check_token(&self) -> Result<(), HaloError> {
+        self.shared.policy.auth.token().await.map(|_| ())
+    }
+
+    /// The settings this client was built from, where they say where it
+    /// connects: its endpoints (API base, token URL).
+    pub fn endpoints(&self) -> &Endpoints {
+        &self.shared.endpoints
+    }
+
     /// Any method on any path under the API base (`/Tickets/11` means
     /// `https://HOST/api/Tickets/11`), with any query and JSON body,
     /// answering JSON.

@@ -78,7 +78,7 @@ pub use custom_fields::{CustomFieldsExt, FieldKey, FieldValue};
 pub use halo_api::{CustomFields, FieldRef};
 pub use list::{AnyOperation, List, ListStream, Page};
 pub use resources::aliases::*;
-pub use resources::{Get, RESOURCES, Records, Resource, decode_list};
+pub use resources::{Get, LISTS, PagedList, RESOURCES, Records, Resource, decode_list};
 
 /// The raw, generated client and its types.
 pub use halo_api;

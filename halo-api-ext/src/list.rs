@@ -48,12 +48,16 @@ pub struct Page<T> {
 #[doc(hidden)]
 pub trait Source<'a>: Send + Sync {
     fn id(&self) -> &'static str;
+    fn query(&self) -> &'static [&'static str];
     fn build(&self) -> Result<(&'a halo_api::Client, reqwest::Request), HaloError>;
 }
 
 impl<'a, B: Operation<'a> + Clone + Send + Sync> Source<'a> for B {
     fn id(&self) -> &'static str {
         B::ID
+    }
+    fn query(&self) -> &'static [&'static str] {
+        B::QUERY
     }
     fn build(&self) -> Result<(&'a halo_api::Client, reqwest::Request), HaloError> {
         self.clone().build_request()
@@ -65,13 +69,14 @@ impl<'a, B: Operation<'a> + Clone + Send + Sync> Source<'a> for B {
 #[derive(Clone)]
 pub struct AnyOperation<'a> {
     id: &'static str,
+    query: &'static [&'static str],
     build: Arc<dyn Fn() -> Result<(&'a halo_api::Client, reqwest::Request), HaloError> + Send + Sync + 'a>,
 }
 
 impl<'a> AnyOperation<'a> {
     /// Erases `op`'s type.
     pub fn new<B: Operation<'a> + Clone + Send + Sync + 'a>(op: B) -> Self {
-        Self { id: B::ID, build: Arc::new(move || op.clone().build_request()) }
+        Self { id: B::ID, query: B::QUERY, build: Arc::new(move || op.clone().build_request()) }
     }
 }
 
@@ -84,6 +89,9 @@ impl fmt::Debug for AnyOperation<'_> {
 impl<'a> Source<'a> for AnyOperation<'a> {
     fn id(&self) -> &'static str {
         self.id
+    }
+    fn query(&self) -> &'static [&'static str] {
+        self.query
     }
     fn build(&self) -> Result<(&'a halo_api::Client, reqwest::Request), HaloError> {
         (self.build)()
@@ -164,8 +172,15 @@ impl<'a, B: Operation<'a> + Clone + Send + Sync + 'a, T> List<'a, B, T> {
 
 impl<'a, B: Source<'a>, T> List<'a, B, T> {
     /// The generated operation's id: `get_tickets`.
-    pub(crate) fn op_id(&self) -> &'static str {
+    pub fn operation_id(&self) -> &'static str {
         self.op.id()
+    }
+
+    /// Halo's names of the query parameters the operation declares (its
+    /// typed filters and the paging ones): what [`List::filter`] keys can
+    /// be checked against before Halo silently ignores one it does not know.
+    pub fn parameters(&self) -> &'static [&'static str] {
+        self.op.query()
     }
 }
 

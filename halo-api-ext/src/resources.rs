@@ -91,6 +91,19 @@ impl<'a, B: Operation<'a> + Clone + Send + Sync + 'a, T> Get<'a, B, T> {
     }
 }
 
+impl<'a, B: Source<'a>, T> Get<'a, B, T> {
+    /// The generated operation's id: `get_tickets_by_id`.
+    pub fn operation_id(&self) -> &'static str {
+        self.op.id()
+    }
+
+    /// Halo's names of the query parameters the operation declares: what
+    /// [`Get::filter`] keys can be checked against.
+    pub fn parameters(&self) -> &'static [&'static str] {
+        self.op.query()
+    }
+}
+
 impl<'a, B: Source<'a> + 'a, T: DeserializeOwned + Send + 'a> std::future::IntoFuture for Get<'a, B, T> {
     type Output = Result<T, HaloError>;
     type IntoFuture = BoxFuture<'a, Result<T, HaloError>>;
@@ -127,12 +140,21 @@ async fn saved<'a, B: Operation<'a> + 'a, T: DeserializeOwned>(op: B) -> Result<
     Ok(halo_api::wire::decode::<OneOrMany<T>>(B::ID, &answer.body)?.0)
 }
 
-/// As [`saved`], with the operation's JSON body replaced by `body` (the
-/// by-name upsert sends the caller's JSON exactly, unknown fields included).
-async fn saved_json<'a, B: Operation<'a> + 'a>(op: B, body: &[Value]) -> Result<Vec<Value>, HaloError> {
+/// The POST of `op` with its JSON body replaced by `body` (the by-name
+/// upsert sends the caller's JSON exactly, unknown fields included).
+fn json_post<'a, B: Operation<'a> + 'a>(
+    op: B,
+    body: &[Value],
+) -> Result<(&'a halo_api::Client, reqwest::Request), HaloError> {
     let (client, mut request) = op.build_request()?;
     let bytes = serde_json::to_vec(body).map_err(|e| HaloError::InvalidRequest(format!("{}: body: {e}", B::ID)))?;
     *request.body_mut() = Some(bytes.into());
+    Ok((client, request))
+}
+
+/// As [`saved`], the body [`json_post`]'s.
+async fn saved_json<'a, B: Operation<'a> + 'a>(op: B, body: &[Value]) -> Result<Vec<Value>, HaloError> {
+    let (client, request) = json_post(op, body)?;
     let answer = client.exchange(request, B::ID).await?;
     Ok(halo_api::wire::decode::<OneOrMany<Value>>(B::ID, &answer.body)?.0)
 }
@@ -151,6 +173,10 @@ pub struct Resource {
     pub fields: &'static [&'static str],
     /// Its change feed's facts, if it has one.
     pub changes: Option<ChangeRule>,
+    /// Halo's names of its list's query parameters ([`List::parameters`]).
+    pub list_parameters: &'static [&'static str],
+    /// Halo's names of its get's query parameters ([`Get::parameters`]).
+    pub get_parameters: &'static [&'static str],
     actions: Actions,
 }
 
@@ -161,6 +187,7 @@ struct Actions {
     list: for<'a> fn(&'a HaloClient) -> List<'a, AnyOperation<'a>, Value>,
     get: for<'a> fn(&'a HaloClient, i64) -> Get<'a, AnyOperation<'a>, Value>,
     upsert: for<'a> fn(&'a HaloClient, &'a [Value]) -> Saved<'a>,
+    upsert_request: fn(&HaloClient, &[Value]) -> Result<reqwest::Request, HaloError>,
     delete: for<'a> fn(&'a HaloClient, i64) -> BoxFuture<'a, Result<(), HaloError>>,
 }
 
@@ -208,6 +235,15 @@ impl Resource {
             return Ok(Vec::new());
         }
         (self.actions.upsert)(halo, records).await
+    }
+
+    /// The request [`Resource::upsert`] would send for `records`, built and
+    /// not sent (method, URL, headers, body): for a dry run.
+    ///
+    /// # Errors
+    /// `InvalidRequest` when the records cannot be sent as JSON.
+    pub fn upsert_request(&self, halo: &HaloClient, records: &[Value]) -> Result<reqwest::Request, HaloError> {
+        (self.actions.upsert_request)(halo, records)
     }
 
     /// The change feed, records as JSON: `list_tickets().changes(cursor)`.
@@ -280,6 +316,16 @@ impl HaloClient {
         saved(R::post(self.raw(), records)).await
     }
 
+    /// As [`HaloClient::upsert`], the records given as JSON (sent exactly,
+    /// fields Halo's document does not declare included) and Halo's answer
+    /// typed.
+    pub(crate) async fn upsert_json<R: halo_api::Resource>(&self, body: &[Value]) -> Result<Vec<R::Record>, HaloError> {
+        let (client, request) = json_post(R::post(self.raw(), Vec::new()), body)?;
+        let id = <R::Post<'_> as Operation<'_>>::ID;
+        let answer = client.exchange(request, id).await?;
+        Ok(halo_api::wire::decode::<OneOrMany<R::Record>>(id, &answer.body)?.0)
+    }
+
     /// Deletes one record of resource `R`. See the named deletes.
     ///
     /// # Errors
@@ -298,6 +344,12 @@ fn erased_get<R: halo_api::Resource>(h: &HaloClient, id: i64) -> Get<'_, AnyOper
 fn erased_upsert<'a, R: halo_api::Resource>(h: &'a HaloClient, records: &'a [Value]) -> Saved<'a> {
     Box::pin(saved_json(R::post(h.raw(), Vec::new()), records))
 }
+fn erased_upsert_request<R: halo_api::Resource>(
+    h: &HaloClient,
+    records: &[Value],
+) -> Result<reqwest::Request, HaloError> {
+    json_post(R::post(h.raw(), Vec::new()), records).map(|(_, request)| request)
+}
 fn erased_delete<R: halo_api::Resource>(h: &HaloClient, id: i64) -> BoxFuture<'_, Result<(), HaloError>> {
     Box::pin(h.delete::<R>(id))
 }
@@ -311,18 +363,75 @@ impl Resource {
             path: R::PATH,
             fields: R::FIELDS,
             changes: R::CHANGES,
+            list_parameters: <R::List<'static> as Operation<'static>>::QUERY,
+            get_parameters: <R::Get<'static> as Operation<'static>>::QUERY,
             actions: Actions {
                 list: erased_list::<R>,
                 get: erased_get::<R>,
                 upsert: erased_upsert::<R>,
+                upsert_request: erased_upsert_request::<R>,
                 delete: erased_delete::<R>,
             },
         }
     }
 }
 
-// RESOURCES, the record aliases, the named actions and their typed setters:
-// spelled by build.rs from halo-api's resource table.
+/// A list Halo pages, by name, records as JSON: one for each generated
+/// operation that takes Halo's paging parameters ([`LISTS`]), for generic
+/// code and the `halo` CLI. Same paging and guarantees as
+/// [`HaloClient::list_of`], which it calls.
+///
+/// Its name: the resource's when it is a named resource's list
+/// (`tickets`, `kb_articles`), else its path in snake case
+/// (`/SalesOrder`: `sales_order`). halo-api's build stops on two lists of
+/// one name.
+#[derive(Clone, Copy)]
+pub struct PagedList {
+    /// `tickets`, `sales_order`...
+    pub name: &'static str,
+    /// `/Tickets`, `/SalesOrder`...
+    pub path: &'static str,
+    /// The generated operation: `get_sales_order`.
+    pub operation: &'static str,
+    /// Halo's names of its query parameters ([`List::parameters`]).
+    pub parameters: &'static [&'static str],
+    list: for<'a> fn(&'a HaloClient) -> List<'a, AnyOperation<'a>, Value>,
+}
+
+impl fmt::Debug for PagedList {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PagedList")
+            .field("name", &self.name)
+            .field("path", &self.path)
+            .field("operation", &self.operation)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PagedList {
+    /// By name (`sales_order` or `sales-order`) or by path (`/SalesOrder`,
+    /// any case).
+    pub fn named(name: &str) -> Option<&'static PagedList> {
+        let n = name.replace('-', "_");
+        LISTS.iter().find(|l| l.name == n).or_else(|| {
+            let p = if name.starts_with('/') { name.to_string() } else { format!("/{name}") };
+            LISTS.iter().find(|l| l.path.eq_ignore_ascii_case(&p))
+        })
+    }
+
+    /// The list, no filter set, records as JSON.
+    pub fn list<'a>(&self, halo: &'a HaloClient) -> List<'a, AnyOperation<'a>, Value> {
+        (self.list)(halo)
+    }
+
+    /// The named resource this list belongs to, if any.
+    pub fn resource(&self) -> Option<&'static Resource> {
+        RESOURCES.iter().find(|r| r.name == self.name)
+    }
+}
+
+// RESOURCES, the record aliases, the named actions and their typed setters,
+// and LISTS: spelled by build.rs from halo-api's resource table.
 include!(concat!(env!("OUT_DIR"), "/named_actions.rs"));
 
 /// Decodes one list answer of `resource`, as [`List`] does each page: a

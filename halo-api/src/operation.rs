@@ -16,6 +16,11 @@ pub trait Operation<'a>: Sized {
     /// spans, logs and errors.
     const ID: &'static str;
 
+    /// Halo's names of the query parameters the document declares for it
+    /// (`client_id`, `pageinate`, ...), as sent: what a caller who names
+    /// parameters by text (the `halo` CLI's `--query`) is checked against.
+    const QUERY: &'static [&'static str];
+
     /// Checks the parameters and builds the request: method, URL with path
     /// and query parameters, headers, JSON body. Nothing is sent.
     fn build_request(self) -> Result<(&'a Client, reqwest::Request), HaloError>;

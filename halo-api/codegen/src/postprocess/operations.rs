@@ -2,8 +2,9 @@
 //! into three parts:
 //! - `fn prepare(self)`: the plain code before the exchange (parameter
 //!   checks, URL, query, headers, body), as progenitor wrote it;
-//! - `impl crate::Operation for X`: the operation's name (`ID`) and
-//!   `build_request`, `prepare` with its error named: what halo-api-ext
+//! - `impl crate::Operation for X`: the operation's name (`ID`), the
+//!   query parameters it declares (`QUERY`, Halo's names, read off
+//!   `prepare`'s `QueryParam::new("name", ..)` calls) and `build_request`, `prepare` with its error named: what halo-api-ext
 //!   builds its named actions on;
 //! - `send`: `build_request`, then one shared async exchange in
 //!   `crate::support`, which hands the request to the client's transport and
@@ -110,6 +111,7 @@ fn split_one(imp: &mut syn::ItemImpl) -> Result<syn::ItemImpl, String> {
     };
     let answer = answer_type(&send.sig.output)?;
     let prepare = &stmts[..info_at];
+    let query = query_names(prepare)?;
     let attrs = &send.attrs;
     let prepare: syn::ImplItemFn = syn::parse_quote! {
         fn prepare(self) -> Result<(&'a super::Client, ::reqwest::Request), Error<()>> {
@@ -129,11 +131,43 @@ fn split_one(imp: &mut syn::ItemImpl) -> Result<syn::ItemImpl, String> {
     Ok(syn::parse_quote! {
         impl #generics crate::Operation<'a> for #ty {
             const ID: &'static str = #operation;
+            const QUERY: &'static [&'static str] = &[#(#query),*];
             fn build_request(self) -> Result<(&'a super::Client, ::reqwest::Request), crate::HaloError> {
                 crate::support::prepared(self.prepare(), #operation)
             }
         }
     })
+}
+
+/// Halo's names of the query parameters `prepare` sends: the first
+/// argument of each `QueryParam::new(..)`, which must be a string literal.
+fn query_names(prepare: &[syn::Stmt]) -> Result<Vec<String>, String> {
+    struct Names(Vec<String>, Option<String>);
+    impl<'ast> syn::visit::Visit<'ast> for Names {
+        fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+            if let syn::Expr::Path(p) = &*call.func {
+                let segs: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+                if segs.ends_with(&["QueryParam".to_string(), "new".to_string()]) {
+                    match call.args.first() {
+                        Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. })) => self.0.push(s.value()),
+                        other => {
+                            self.1 =
+                                Some(format!("QueryParam::new with a name that is not a literal: {}", quote!(#other)))
+                        }
+                    }
+                }
+            }
+            syn::visit::visit_expr_call(self, call);
+        }
+    }
+    let mut names = Names(Vec::new(), None);
+    for s in prepare {
+        syn::visit::Visit::visit_stmt(&mut names, s);
+    }
+    match names.1 {
+        Some(e) => Err(e),
+        None => Ok(names.0),
+    }
 }
 
 /// The statements progenitor writes after `let info = ..`, answering `arm`
@@ -195,7 +229,7 @@ mod tests {
                         let Self { client, id } = self;
                         let url = format!("{}/Tickets/{}", client.baseurl, id);
                         #[allow(unused_mut)]
-                        let mut request = client.client.get(url).build()?;
+                        let mut request = client.client.get(url).query(&progenitor_client::QueryParam::new("includedetails", &id)).build()?;
                         let info = OperationInfo { operation_id: "get_tickets_by_id" };
                         client.pre(&mut request, &info).await?;
                         let result = client.exec(request, &info).await;
@@ -229,6 +263,7 @@ mod tests {
         );
         assert!(out.contains("impl < 'a > crate :: Operation < 'a > for GetTicketsById < 'a >"), "{out}");
         assert!(out.contains("const ID : & 'static str = \"get_tickets_by_id\""), "{out}");
+        assert!(out.contains("const QUERY : & 'static [& 'static str] = & [\"includedetails\"]"), "{out}");
         assert!(out.contains("crate :: support :: prepared (self . prepare () , \"get_tickets_by_id\")"), "{out}");
         assert!(
             out.contains(

@@ -30,7 +30,8 @@ pub struct Table {
     pub count: usize,
     pub paged: usize,
     /// The table as data, for halo-api-ext's build script (its named
-    /// actions and their typed setters): see `data`.
+    /// actions and their typed setters, and every paged list by name):
+    /// `{"resources": [..], "lists": [..]}`.
     pub data: Value,
 }
 
@@ -61,8 +62,8 @@ pub fn table(file: &syn::File, doc: &Value) -> Result<Table, String> {
     let mut impls = Vec::new();
     let mut visits = Vec::new();
     let mut rows = Vec::new();
-    // list operation -> (item type, fields) of the named resources.
-    let mut named: HashMap<String, (String, Vec<String>)> = HashMap::new();
+    // list operation -> (item type, fields, name) of the named resources.
+    let mut named: HashMap<String, (String, Vec<String>, String)> = HashMap::new();
     for e in &entries {
         let op = |path: &str, method: &str| -> Option<String> {
             doc.pointer(&format!("/paths/{}/{method}/operationId", path.replace('~', "~0").replace('/', "~1")))
@@ -88,7 +89,7 @@ pub fn table(file: &syn::File, doc: &Value) -> Result<Table, String> {
         }
         let record = types_name(&get.answer).ok_or_else(|| why("GET by id does not answer a generated type"))?;
         let item = list_item(&list.answer, &e.fields, &types).map_err(|m| why(&m))?;
-        named.insert(list.method.clone(), (item.clone(), e.fields.clone()));
+        named.insert(list.method.clone(), (item.clone(), e.fields.clone(), e.name.clone()));
 
         let ty = format_ident!("{}", pascal(&e.name));
         let (name, one, path) = (&e.name, &e.one, &e.path);
@@ -187,8 +188,48 @@ pub fn table(file: &syn::File, doc: &Value) -> Result<Table, String> {
     })
     .map_err(|e| format!("post-pass resources: the resources module does not parse: {e}"))?;
     let mut items = vec![module];
-    let paged = paged_impls(&builders, &named, &types, &mut items)?;
-    Ok(Table { items, count, paged, data: Value::Array(rows) })
+    let lists = paged_impls(&builders, &named, &types, &list_paths(doc), &mut items)?;
+    let paged = lists.len();
+    Ok(Table { items, count, paged, data: serde_json::json!({"resources": rows, "lists": lists}) })
+}
+
+/// operationId -> path, for every GET of the document.
+fn list_paths(doc: &Value) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    for (path, item) in doc.get("paths").and_then(Value::as_object).into_iter().flatten() {
+        if let Some(id) = item.pointer("/get/operationId").and_then(Value::as_str) {
+            out.insert(id.to_string(), path.clone());
+        }
+    }
+    out
+}
+
+/// A paged list's name: its resource's (`kb_articles`) when it is a named
+/// resource's list, else its path in snake case (`/SalesOrder` ->
+/// `sales_order`, `/KBArticle/Tags` -> `kb_article_tags`).
+fn list_name(path: &str) -> String {
+    let mut out = String::new();
+    let chars: Vec<char> = path.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_ascii_alphanumeric() {
+            if !out.is_empty() && !out.ends_with('_') {
+                out.push('_');
+            }
+            continue;
+        }
+        if c.is_ascii_uppercase() && i > 0 {
+            let prev = chars[i - 1];
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
+            if (prev.is_ascii_lowercase() || prev.is_ascii_digit() || (prev.is_ascii_uppercase() && next_lower))
+                && !out.ends_with('_')
+                && !out.is_empty()
+            {
+                out.push('_');
+            }
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out.trim_end_matches('_').to_string()
 }
 
 /// The name of the one array field of list wrapper `name` (a struct, or the
@@ -224,22 +265,36 @@ fn only_array_field(name: &str, types: &HashMap<String, &Item>) -> Result<Option
 /// setters. Its item type: the named resource's, else the list answer's
 /// array (bare, or a wrapper's one array field), else `serde_json::Value`
 /// when the document declares no answer. Any other answer is an error.
+/// Answers each as data: its name ([`list_name`]; two lists of one name
+/// are an error), path, operation and builder.
 fn paged_impls(
     builders: &Builders,
-    named: &HashMap<String, (String, Vec<String>)>,
+    named: &HashMap<String, (String, Vec<String>, String)>,
     types: &HashMap<String, &Item>,
+    paths: &HashMap<String, String>,
     items: &mut Vec<Item>,
-) -> Result<usize, String> {
+) -> Result<Vec<Value>, String> {
     let mut methods: Vec<&String> = builders.0.keys().collect();
     methods.sort();
-    let mut n = 0;
+    let mut lists: Vec<Value> = Vec::new();
+    let mut names: HashMap<String, String> = HashMap::new();
     for method in methods {
         let Ok(b) = &builders.0[method] else { continue };
         if !PAGING.iter().all(|p| b.setters.iter().any(|(s, _)| s == p)) {
             continue;
         }
         let why = |m: &str| format!("post-pass paged: `{method}`: {m}");
-        let (item, fields): (proc_macro2::TokenStream, Vec<String>) = if let Some((item, fields)) = named.get(method) {
+        let path = paths.get(method).ok_or_else(|| why("not a GET of the document"))?;
+        let name = match named.get(method) {
+            Some((_, _, resource)) => resource.clone(),
+            None => list_name(path),
+        };
+        if let Some(other) = names.insert(name.clone(), method.clone()) {
+            return Err(why(&format!("its name `{name}` is also `{other}`'s")));
+        }
+        lists.push(serde_json::json!({"name": name, "path": path, "operation": method, "builder": b.ident}));
+        let (item, fields): (proc_macro2::TokenStream, Vec<String>) = if let Some((item, fields, _)) = named.get(method)
+        {
             let item = format_ident!("{item}");
             (quote!(types::#item), fields.clone())
         } else if let Some(x) = vec_of(&b.answer) {
@@ -268,9 +323,8 @@ fn paged_impls(
                 const FIELDS: &'static [&'static str] = &[#(#fields),*];
             }
         });
-        n += 1;
     }
-    Ok(n)
+    Ok(lists)
 }
 
 fn entries(doc: &Value) -> Result<Vec<Entry>, String> {
@@ -592,6 +646,10 @@ mod tests {
     #[test]
     fn names_and_item_types() {
         assert_eq!(pascal("kb_article"), "KbArticle");
+        assert_eq!(list_name("/SalesOrder"), "sales_order");
+        assert_eq!(list_name("/KBArticle/Tags"), "kb_article_tags");
+        assert_eq!(list_name("/Tickets"), "tickets");
+        assert_eq!(list_name("/ToDo2Group"), "to_do2_group");
         let view: Item = syn::parse_quote! { pub struct FaultsView { pub record_count: Option<i32>, pub tickets: ::std::option::Option<::std::vec::Vec<FaultsList>> } };
         let either: Item = syn::parse_quote! { pub enum GetAgentResponse { Variant0(FaultsView), Variant1(::std::vec::Vec<FaultsList>) } };
         let types = HashMap::from([("FaultsView".to_string(), &view), ("GetAgentResponse".to_string(), &either)]);
