@@ -191,15 +191,9 @@ pub fn safe_file_name(halo_name: &str, id: i64) -> String {
     }
 }
 
-/// Writes `bytes` to a temporary file beside `target`, syncs it, then
-/// renames it over `target`: a reader sees the old file or the new one,
-/// never part of one. On failure the temporary file is removed. What
-/// `halo watch --cursor` writes its cursor with.
-pub async fn write_atomically(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    write_file(target, bytes, true).await
-}
-
-/// [`write_atomically`], or with `replace` false, fails with
+/// Writes `bytes` to a temporary file beside `target`, then renames it over
+/// `target`: a reader sees the old file or the new one, never part of one
+/// (on failure the temporary file is removed); or with `replace` false, fails with
 /// [`std::io::ErrorKind::AlreadyExists`] when `target` exists (checked
 /// atomically: the complete file is hard-linked to the name, which fails if
 /// the name is taken, where the file system links; else checked, then

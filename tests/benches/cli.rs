@@ -5,7 +5,7 @@
 //! Run (the bench times the release `halo` binary, so build it first):
 //!
 //! ```sh
-//! cargo build --release -p halo-api-ext --features cli
+//! cargo build --release -p halo-cli
 //! cargo bench -p halo-contract-tests --bench cli
 //! ```
 //!
@@ -90,11 +90,7 @@ fn halo_binary() -> std::path::PathBuf {
     // target/release/deps/cli-HASH -> target/release/halo
     let exe = std::env::current_exe().unwrap();
     let bin = exe.parent().unwrap().parent().unwrap().join("halo");
-    assert!(
-        bin.exists(),
-        "{} is missing: run `cargo build --release -p halo-api-ext --features cli` first",
-        bin.display()
-    );
+    assert!(bin.exists(), "{} is missing: run `cargo build --release -p halo-cli` first", bin.display());
     bin
 }
 

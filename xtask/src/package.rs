@@ -9,7 +9,7 @@ use anyhow::{Context as _, Result, bail};
 use std::process::Command;
 
 /// The packages, in dependency order.
-pub const PACKAGES: &[&str] = &["halo-patches", "halo-codegen", "halo-api", "halo-api-ext"];
+pub const PACKAGES: &[&str] = &["halo-patches", "halo-codegen", "halo-api", "halo-api-ext", "halo-cli"];
 
 /// crates.io refuses a `.crate` larger than this.
 pub const MAX_CRATE_BYTES: u64 = 10 * 1024 * 1024;

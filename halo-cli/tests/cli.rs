@@ -86,7 +86,8 @@ fn request_get_and_exit_codes() {
 
     let out = halo(&server).args(["list", "widgets"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2), "bad usage");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown resource `widgets`"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("invalid value 'widgets'") && err.contains("sales-order"), "{err}");
 
     let out = halo(&server).env_remove("HALO_TENANT").args(["get", "tickets", "11"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2), "bad config");
@@ -218,7 +219,7 @@ fn watch_refuses_a_bad_since_and_a_resource_without_a_feed() {
     let out = halo(&server).args(["watch", "teams"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("teams has no change feed"),
+        String::from_utf8_lossy(&out.stderr).contains("invalid value 'teams'"),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
@@ -613,4 +614,402 @@ fn a_profiles_secret_never_goes_to_another_host() {
     leak.assert_calls(0);
     to_a.assert_calls(0);
     let _ = std::fs::remove_dir_all(home);
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn tickets_page(server: &MockServer) -> httpmock::Mock<'_> {
+    server.mock(|when, then| {
+        when.method(GET).path("/api/Tickets").query_param("client_id", "3").query_param("page_no", "1");
+        then.status(200).json_body(json!({"record_count": 2, "tickets": [
+            {"id": 1, "summary": "Printer, \"on fire\"", "client_name": "Acme", "status_id": 2, "agent_id": 4,
+             "last_update": "2025-04-01T09:00:00", "details": "not a column"},
+            {"id": 2, "summary": "VPN down", "client_name": "Acme", "status_id": 1, "agent_id": null,
+             "last_update": "2025-04-02T10:30:00", "tags": [1, 2]}
+        ]}));
+    })
+}
+
+#[test]
+fn a_list_as_a_table_as_csv_and_with_fields() {
+    let server = MockServer::start();
+    token(&server);
+    let m = tickets_page(&server);
+    let out = halo(&server).args(["list", "tickets", "--query", "client_id=3", "--output", "table"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "┌────┬────────────────────┬─────────────┬───────────┬──────────┬─────────────────────┐\n\
+         │ id ┆ summary            ┆ client_name ┆ status_id ┆ agent_id ┆ last_update         │\n\
+         ╞════╪════════════════════╪═════════════╪═══════════╪══════════╪═════════════════════╡\n\
+         │ 1  ┆ Printer, \"on fire\" ┆ Acme        ┆ 2         ┆ 4        ┆ 2025-04-01T09:00:00 │\n\
+         │ 2  ┆ VPN down           ┆ Acme        ┆ 1         ┆          ┆ 2025-04-02T10:30:00 │\n\
+         └────┴────────────────────┴─────────────┴───────────┴──────────┴─────────────────────┘\n"
+    );
+    let out = halo(&server).args(["list", "tickets", "--query", "client_id=3", "-o", "csv"]).output().unwrap();
+    assert_eq!(
+        text(&out.stdout),
+        "id,summary,client_name,status_id,agent_id,last_update\n\
+         1,\"Printer, \"\"on fire\"\"\",Acme,2,4,2025-04-01T09:00:00\n\
+         2,VPN down,Acme,1,,2025-04-02T10:30:00\n"
+    );
+    let out = halo(&server)
+        .args(["list", "tickets", "--query", "client_id=3", "-o", "csv", "--fields", "id,tags,details"])
+        .output()
+        .unwrap();
+    assert_eq!(text(&out.stdout), "id,tags,details\n1,,not a column\n2,\"[1,2]\",\n");
+    // Not a terminal, no --output: NDJSON, every field.
+    let out =
+        halo(&server).args(["list", "tickets", "--query", "client_id=3", "--fields", "id,summary"]).output().unwrap();
+    let lines: Vec<serde_json::Value> = text(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines, [json!({"id": 1, "summary": "Printer, \"on fire\""}), json!({"id": 2, "summary": "VPN down"})]);
+    m.assert_calls(4);
+}
+
+#[test]
+fn a_misspelt_filter_is_refused_naming_the_closest_and_raw_query_sends_anything() {
+    let server = MockServer::start();
+    let tok = server.mock(|when, then| {
+        when.method(POST).path("/auth/token");
+        then.status(200).json_body(json!({"access_token": "t", "expires_in": 3600}));
+    });
+    let mut any = server.mock(|when, then| {
+        when.method(GET).path("/api/Tickets");
+        then.status(200).json_body(json!({"record_count": 0, "tickets": []}));
+    });
+    let out = halo(&server).args(["list", "tickets", "--query", "clinet_id=3"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("--query clinet_id: not a parameter of get_tickets") && err.contains("did you mean client_id"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+    let out = halo(&server).args(["list", "tickets", "--query", "page_no=2"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "paging is the list's own");
+    let out = halo(&server).args(["get", "tickets", "1", "--query", "includedetail=true"]).output().unwrap();
+    assert!(text(&out.stderr).contains("did you mean includedetails"), "{}", text(&out.stderr));
+    assert_eq!((tok.calls(), any.calls()), (0, 0), "nothing sent for a refused filter");
+    any.delete();
+
+    let raw = server.mock(|when, then| {
+        when.method(GET).path("/api/Tickets").query_param("clinet_id", "3");
+        then.status(200).json_body(json!({"record_count": 0, "tickets": []}));
+    });
+    let out = halo(&server).args(["list", "tickets", "--raw-query", "clinet_id=3"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    raw.assert_calls(1);
+}
+
+#[test]
+fn any_paged_list_by_its_path_name() {
+    let server = MockServer::start();
+    token(&server);
+    let pages = [json!([{"id": 1}, {"id": 2}]), json!([{"id": 3}])];
+    let mocks: Vec<_> = pages
+        .iter()
+        .enumerate()
+        .map(|(i, body)| {
+            server.mock(|when, then| {
+                when.method(GET)
+                    .path("/api/SalesOrder")
+                    .query_param("client_id", "3")
+                    .query_param("pageinate", "true")
+                    .query_param("page_size", "2")
+                    .query_param("page_no", (i + 1).to_string());
+                then.status(200).json_body(json!({"record_count": 3, "salesorders": body}));
+            })
+        })
+        .collect();
+    let out = halo(&server)
+        .args(["list", "sales-order", "--query", "client_id=3", "--page-size", "2", "-o", "csv", "--fields", "id"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "id\n1\n2\n3\n");
+    mocks.iter().for_each(|m| m.assert_calls(1));
+}
+
+#[test]
+fn resources_lists_every_list_and_one_lists_its_parameters() {
+    let server = MockServer::start();
+    let out = halo(&server).args(["resources", "-o", "csv"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let t = text(&out.stdout);
+    assert_eq!(t.lines().next(), Some("name,path,commands,feed"));
+    assert!(t.contains("\ntickets,/Tickets,list get upsert delete,true\n"), "{t}");
+    assert!(t.contains("\nsales-order,/SalesOrder,list,false\n"), "{t}");
+    assert!(t.lines().count() > 60, "every paged list and every resource: {}", t.lines().count());
+    let out = halo(&server).args(["resources", "tickets", "-o", "csv"]).output().unwrap();
+    let t = text(&out.stdout);
+    assert!(t.contains("list,client_id\n") && t.contains("get,includedetails\n"), "{t}");
+    let out = halo(&server).args(["list", "--help"]).output().unwrap();
+    assert!(text(&out.stdout).contains("kb-articles"), "--help lists the names");
+}
+
+#[test]
+fn delete_without_a_terminal_needs_yes_and_reports_each_id() {
+    let server = MockServer::start();
+    let tok = server.mock(|when, then| {
+        when.method(POST).path("/auth/token");
+        then.status(200).json_body(json!({"access_token": "t", "expires_in": 3600}));
+    });
+    let ok = server.mock(|when, then| {
+        when.method(DELETE).path_matches(r"^/api/Tickets/(1|3)$");
+        then.status(200);
+    });
+    let missing = server.mock(|when, then| {
+        when.method(DELETE).path("/api/Tickets/2");
+        then.status(404).json_body(json!({"message": "no such ticket"}));
+    });
+    let out = halo(&server).args(["delete", "tickets", "1", "2", "3"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("add --yes to delete tickets 1, 2, 3"), "{}", text(&out.stderr));
+    assert!(out.stdout.is_empty());
+    assert_eq!((tok.calls(), ok.calls(), missing.calls()), (0, 0, 0), "nothing sent without --yes");
+
+    let out = halo(&server).args(["delete", "tickets", "1", "2", "3", "--yes", "-o", "csv"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "one of three failed");
+    let t = text(&out.stdout);
+    let lines: Vec<&str> = t.lines().collect();
+    assert_eq!(lines[0], "id,deleted,error");
+    assert_eq!(lines[1], "1,true,");
+    assert!(lines[2].starts_with("2,false,") && lines[2].contains("not found"), "{t}");
+    assert_eq!(lines[3], "3,true,");
+    assert_eq!((ok.calls(), missing.calls()), (2, 1), "each id once");
+}
+
+#[test]
+fn upsert_dry_run_prints_what_upsert_sends_and_sends_nothing() {
+    let server = MockServer::start();
+    let tok = server.mock(|when, then| {
+        when.method(POST).path("/auth/token");
+        then.status(200).json_body(json!({"access_token": "t", "expires_in": 3600}));
+    });
+    let record = json!({"summary": "Printer on fire", "client_id": 12, "undocumented": true});
+    let post = server.mock(|when, then| {
+        when.method(POST).path("/api/Tickets").json_body(json!([record]));
+        then.status(201).json_body(json!([{"id": 77, "summary": "Printer on fire"}]));
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ticket.json");
+    std::fs::write(&file, record.to_string()).unwrap();
+    let out = halo(&server).args(["upsert", "tickets"]).arg(&file).arg("--dry-run").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(plan, json!({"method": "POST", "url": format!("{}/api/Tickets", server.base_url()), "body": [record]}));
+    assert_eq!((tok.calls(), post.calls()), (0, 0), "a dry run sends nothing");
+
+    let out = halo(&server).args(["upsert", "tickets"]).arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap(),
+        json!([{"id": 77, "summary": "Printer on fire"}])
+    );
+    post.assert_calls(1);
+}
+
+#[test]
+fn note_posts_the_note_and_its_options() {
+    let server = MockServer::start();
+    token(&server);
+    let post = server.mock(|when, then| {
+        when.method(POST).path("/api/Actions").json_body(json!([{
+            "ticket_id": 42, "outcome": "Phone call", "note": "Called the user", "hiddenfromuser": true,
+            "timetaken": 0.5, "new_status": 2, "who_agent_id": 5
+        }]));
+        then.status(201)
+            .json_body(json!([{"id": 900, "ticket_id": 42, "outcome": "Phone call", "note": "Called the user"}]));
+    });
+    let out = halo(&server)
+        .args(["note", "42", "Called the user", "--outcome", "Phone call", "--hidden", "--time-taken", "0.5"])
+        .args(["--status", "2", "--agent", "5", "-o", "csv"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "id,ticket_id,outcome,note\n900,42,Phone call,Called the user\n");
+    post.assert_calls(1);
+    let out = halo(&server).args(["note", "42", "x", "--time-taken", "-1"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    post.assert_calls(1);
+}
+
+#[test]
+fn field_get_reads_one_and_set_changes_one_keeping_the_others() {
+    let server = MockServer::start();
+    token(&server);
+    let fields = json!([{"id": 1, "name": "CFDepartment", "label": "Department", "value": "IT"},
+                        {"id": 2, "name": "CFSeats", "value": 3}]);
+    server.mock(|when, then| {
+        when.method(GET).path("/api/Tickets/42");
+        then.status(200).json_body(json!({"id": 42, "summary": "s", "customfields": fields}));
+    });
+    let out = halo(&server).args(["field", "get", "tickets", "42", "department", "-o", "csv"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "id,name,label,value\n1,CFDepartment,Department,IT\n");
+
+    let post = server.mock(|when, then| {
+        when.method(POST).path("/api/Tickets").json_body(json!([{"id": 42, "customfields": [
+            {"id": 1, "name": "CFDepartment", "label": "Department", "value": "IT"},
+            {"id": 2, "name": "CFSeats", "value": 4}
+        ]}]));
+        then.status(200).json_body(json!([{"id": 42, "customfields": [{"id": 2, "name": "CFSeats", "value": 4}]}]));
+    });
+    let out = halo(&server).args(["field", "set", "tickets", "42", "CFSeats=4", "-o", "csv"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "id,field,value\n42,CFSeats,4\n");
+    post.assert_calls(1);
+    let out = halo(&server).args(["field", "set", "tickets", "42", "CFSeats=many"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "a number field given text: {}", text(&out.stderr));
+    let out = halo(&server).args(["field", "get", "tickets", "42", "CFNope"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("CFDepartment"), "names the record's fields");
+    post.assert_calls(1);
+}
+
+fn doctor_server(tickets_status: u16) -> MockServer {
+    let server = MockServer::start();
+    token(&server);
+    server.mock(|when, then| {
+        when.method(GET).path("/api/Agent/me");
+        then.status(200).json_body(json!({"id": 12, "name": "API Agent", "email": "api@acme.example"}));
+    });
+    for (path, key) in [("/api/Client", "clients"), ("/api/Team", "teams"), ("/api/Agent", "agents")] {
+        server.mock(|when, then| {
+            when.method(GET).path(path).query_param("page_size", "1");
+            then.status(200).json_body(json!({"record_count": 7, key: [{"id": 1}]}));
+        });
+    }
+    server.mock(|when, then| {
+        when.method(GET).path("/api/Tickets").query_param("page_size", "1");
+        if tickets_status == 200 {
+            then.status(200).json_body(json!({"record_count": 31, "tickets": [{"id": 1}]}));
+        } else {
+            then.status(tickets_status).json_body(json!({"message": "Access denied"}));
+        }
+    });
+    server
+}
+
+#[test]
+fn doctor_checks_each_step_and_names_the_permission_to_grant() {
+    let server = doctor_server(200);
+    let out = halo(&server).args(["doctor"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
+    let t = text(&out.stdout);
+    let marks: Vec<&str> = t.lines().map(|l| &l[..4]).collect();
+    assert_eq!(marks, ["ok  "; 8], "{t}");
+    assert!(t.contains("ok   API user: agent 12, API Agent <api@acme.example>\n"), "{t}");
+    assert!(t.contains("ok   tickets: GET /Tickets reads them (31 visible)\n"), "{t}");
+    assert!(t.lines().nth(2).unwrap().starts_with("ok   clock: this machine's clock is"), "{t}");
+
+    let server = doctor_server(403);
+    let out = halo(&server).args(["doctor"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let t = text(&out.stdout);
+    let failed: Vec<&str> = t.lines().filter(|l| l.starts_with("FAIL")).collect();
+    assert_eq!(failed.len(), 1, "{t}");
+    assert!(
+        failed[0].starts_with("FAIL tickets: GET /Tickets was refused") && failed[0].contains("View Support Tickets"),
+        "{t}"
+    );
+
+    let bad = MockServer::start();
+    bad.mock(|when, then| {
+        when.method(POST).path("/auth/token");
+        then.status(401).json_body(json!({"error": "invalid_client"}));
+    });
+    let out2 = halo(&bad).args(["doctor"]).output().unwrap();
+    assert_eq!(out2.status.code(), Some(1));
+    let t = text(&out2.stdout);
+    assert!(t.starts_with("ok   config: ") && t.contains("FAIL token: ") && t.contains("client id and secret"), "{t}");
+    assert!(!t.contains("cli-secret"), "no secret printed");
+    let out = halo(&server).env_remove("HALO_TENANT").args(["doctor"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stdout).starts_with("FAIL config: "), "{}", text(&out.stdout));
+}
+
+#[test]
+fn configure_checks_the_settings_then_writes_a_private_profile() {
+    use std::io::Write as _;
+    let server = MockServer::start();
+    token(&server);
+    let listed = server.mock(|when, then| {
+        when.method(GET).path("/api/Tickets");
+        then.status(200).json_body(json!({"record_count": 0, "tickets": []}));
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("halo").join("config.toml");
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    std::fs::write(
+        &config,
+        "# mine\n[profiles.other]\nhost = \"other.example\"\nclient_id = \"o\"\nclient_secret_env = \"O\"\n",
+    )
+    .unwrap();
+    let run = |answers: &str| {
+        let mut child = bare()
+            .env("HALO_CONFIG", &config)
+            .args(["configure", "--profile", "acme"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(answers.as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let host = server.base_url();
+    let out = run(&format!("{host}\nno\nwrong-tenant\n\ncli\ncli-secret\n"));
+    assert_eq!(out.status.code(), Some(1), "no token for that tenant: {}", text(&out.stderr));
+    assert!(!std::fs::read_to_string(&config).unwrap().contains("acme"), "nothing written");
+
+    let out = run(&format!("{host}\nno\nacme\n\ncli\ncli-secret\n"));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let written = std::fs::read_to_string(&config).unwrap();
+    assert!(written.starts_with("# mine\n[profiles.other]"), "the other profile and comments kept: {written}");
+    assert!(written.contains("[profiles.acme]") && written.contains("client_secret = \"cli-secret\""), "{written}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        assert_eq!(std::fs::metadata(&config).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    let out = bare().env("HALO_CONFIG", &config).args(["--profile", "acme", "list", "tickets"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    listed.assert_calls(1);
+
+    // A secret by reference: none in the file.
+    let out = run(&format!("{host}\nno\nacme\n\ncli\nenv:ACME_SECRET\n"));
+    assert_eq!(out.status.code(), Some(2), "the variable is not set");
+    let with_env = {
+        let mut c = bare();
+        c.env("HALO_CONFIG", &config).env("ACME_SECRET", "cli-secret").args(["configure", "--profile", "acme"]);
+        c.stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+        let mut child = c.spawn().unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(format!("{host}\nno\nacme\n\ncli\nenv:ACME_SECRET\n").as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    assert_eq!(with_env.status.code(), Some(0), "{}", text(&with_env.stderr));
+    let written = std::fs::read_to_string(&config).unwrap();
+    assert!(written.contains("client_secret_env = \"ACME_SECRET\"") && !written.contains("cli-secret"), "{written}");
+}
+
+#[test]
+fn completions_complete_the_resource_names() {
+    let server = MockServer::start();
+    // clap_complete's fish and PowerShell scripts complete commands and
+    // flags, not the values of positional arguments.
+    for (shell, names) in [("bash", true), ("zsh", true), ("fish", false), ("powershell", false)] {
+        let out = halo(&server).args(["completions", shell]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let t = text(&out.stdout);
+        assert!(t.contains("doctor") && t.contains("raw-query"), "{shell}");
+        assert_eq!(t.contains("kb-articles") && t.contains("sales-order"), names, "{shell}");
+    }
 }
