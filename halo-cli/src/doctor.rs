@@ -135,9 +135,10 @@ pub async fn run(config: Result<HaloConfig, Failure>, out: &mut impl Write) -> R
                 Some(n) => r.line(true, a.what, &format!("GET {} reads them ({n} visible)", a.path))?,
                 None => r.line(true, a.what, &format!("GET {} reads them", a.path))?,
             },
-            Err(e @ (HaloError::Api { status: 401 | 403, .. } | HaloError::Auth { status: 401 | 403, .. })) => {
-                r.line(false, a.what, &format!("GET {} was refused ({e}): {}", a.path, a.grant))?
-            }
+            Err(
+                HaloError::Api { status: status @ (401 | 403), body: said, .. }
+                | HaloError::Auth { status: status @ (401 | 403), message: said },
+            ) => r.line(false, a.what, &format!("GET {} was refused ({status}: {said}): {}", a.path, a.grant))?,
             Err(e) => r.line(false, a.what, &format!("GET {}: {e}", a.path))?,
         }
     }

@@ -65,8 +65,8 @@ struct Cli {
     #[arg(long, global = true, value_name = "NAME")]
     profile: Option<String>,
     /// Records as: ndjson, json, table or csv [default: table for lists on
-    /// a terminal, else ndjson; json for `get`]
-    #[arg(short, long, global = true, value_enum)]
+    /// a terminal, else ndjson; json for `get`] [env: HALO_OUTPUT]
+    #[arg(short, long, global = true, value_enum, env = "HALO_OUTPUT")]
     output: Option<Format>,
     /// Only these fields, in this order (and the columns of a table or CSV)
     #[arg(long, global = true, value_name = "A,B,C")]

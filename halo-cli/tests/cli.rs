@@ -17,6 +17,7 @@ fn halo(server: &MockServer) -> Command {
         "HALO_RATE_LIMIT",
         "HALO_PROFILE",
         "HALO_CONFIG",
+        "HALO_OUTPUT",
     ] {
         c.env_remove(k);
     }
@@ -1012,4 +1013,84 @@ fn completions_complete_the_resource_names() {
         assert!(t.contains("doctor") && t.contains("raw-query"), "{shell}");
         assert_eq!(t.contains("kb-articles") && t.contains("sales-order"), names, "{shell}");
     }
+}
+
+/// `halo ARGS` on a terminal (a pseudo-terminal from util-linux's `script`),
+/// `input` typed into it.
+#[cfg(target_os = "linux")]
+fn on_a_terminal(server: &MockServer, args: &str, input: &str) -> std::process::Output {
+    use std::io::Write as _;
+    let script = ["/usr/bin/script", "/bin/script"].into_iter().find(|p| std::path::Path::new(p).exists());
+    let script = script.expect("util-linux's `script` (to give halo a terminal) is missing: install util-linux");
+    // halo's environment (the stand-in's settings), on `script`'s command.
+    let base = halo(server);
+    let mut s = Command::new(script);
+    for (k, v) in base.get_envs() {
+        match v {
+            Some(v) => s.env(k, v),
+            None => s.env_remove(k),
+        };
+    }
+    let command = format!("{} {args}", env!("CARGO_BIN_EXE_halo"));
+    s.env("TERM", "dumb").args(["-q", "-e", "-c", &command, "/dev/null"]);
+    s.stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+    let mut c = s.spawn().unwrap();
+    let mut stdin = c.stdin.take().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    stdin.write_all(input.as_bytes()).unwrap();
+    let out = c.wait_with_output().unwrap();
+    drop(stdin);
+    out
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn on_a_terminal_delete_asks_first_and_a_list_is_a_table() {
+    let server = MockServer::start();
+    token(&server);
+    let del = server.mock(|when, then| {
+        when.method(DELETE).path("/api/Tickets/7");
+        then.status(200);
+    });
+    let out = on_a_terminal(&server, "delete tickets 7", "n\n");
+    assert_eq!(out.status.code(), Some(2), "declined: {}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("Delete ticket 7 on 127.0.0.1?"), "{}", text(&out.stdout));
+    assert_eq!(del.calls(), 0, "nothing sent when declined");
+    let out = on_a_terminal(&server, "delete tickets 7", "y\n");
+    assert_eq!(out.status.code(), Some(0), "confirmed: {}", text(&out.stdout));
+    assert_eq!(del.calls(), 1);
+
+    tickets_page(&server);
+    let out = on_a_terminal(&server, "list tickets --query client_id=3", "");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("│ id ┆ summary"), "a table by default: {}", text(&out.stdout));
+}
+
+#[test]
+fn report_rows_come_out_in_the_sqls_column_order_and_a_load_error_is_exit_1() {
+    let server = MockServer::start();
+    token(&server);
+    let ok = server.mock(|when, then| {
+        when.method(POST).path("/api/Report").json_body(json!([{
+            "id": 0, "name": "", "sql": "SELECT symptom, faultid FROM faults", "_loadreportonly": true, "_testonly": false
+        }]));
+        then.status(200).body(
+            r#"{"id": 0, "report": {"loaded": true, "rows": [{"symptom": "Printer, on fire", "faultid": 1}, {"symptom": "VPN", "faultid": 2}]}}"#,
+        );
+    });
+    let bad = server.mock(|when, then| {
+        when.method(POST).path("/api/Report").body_includes("SELEKT");
+        then.status(200)
+            .json_body(json!({"id": 0, "report": {"loaded": false, "load_error": "Incorrect syntax near 'SELEKT'."}}));
+    });
+    let out =
+        halo(&server).args(["report", "--sql", "SELECT symptom, faultid FROM faults", "-o", "csv"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "symptom,faultid\n\"Printer, on fire\",1\nVPN,2\n");
+    let out = halo(&server).args(["report", "--sql", "SELEKT 1"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("Incorrect syntax"), "{}", text(&out.stderr));
+    assert!(out.stdout.is_empty());
+    ok.assert_calls(1);
+    bad.assert_calls(1);
 }
