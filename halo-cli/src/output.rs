@@ -1,6 +1,7 @@
 //! Records out: NDJSON, one JSON array, a table, or CSV (RFC 4180, with a
 //! header), written as they come where the format allows (all but the
-//! table), so `| head` stops a long listing early.
+//! table, which holds its rows to size its columns), so `| head` stops a
+//! long listing early.
 //!
 //! Columns (table and CSV): `--fields a,b,c` when given, else the list's
 //! own ([`crate::columns`]), else the first record's keys. A cell is the
@@ -66,12 +67,14 @@ impl<W: Write> Sink<W> {
         Sink { format, fields, columns, out, written: 0, table: Vec::new() }
     }
 
-    fn picked(&self, record: &Value) -> Value {
+    /// The record with only `--fields`' keys, in their order; the record
+    /// itself (not copied) without `--fields`.
+    fn picked<'r>(&self, record: &'r Value) -> std::borrow::Cow<'r, Value> {
         match (&self.fields, record) {
-            (Some(f), Value::Object(o)) => {
-                Value::Object(f.iter().map(|k| (k.clone(), o.get(k).cloned().unwrap_or(Value::Null))).collect())
-            }
-            _ => record.clone(),
+            (Some(f), Value::Object(o)) => std::borrow::Cow::Owned(Value::Object(
+                f.iter().map(|k| (k.clone(), o.get(k).cloned().unwrap_or(Value::Null))).collect(),
+            )),
+            _ => std::borrow::Cow::Borrowed(record),
         }
     }
 
@@ -91,13 +94,13 @@ impl<W: Write> Sink<W> {
         match self.format {
             Format::Ndjson => {
                 let v = self.picked(record);
-                serde_json::to_writer(&mut self.out, &v).map_err(std::io::Error::from).map_err(stdout_error)?;
+                serde_json::to_writer(&mut self.out, &*v).map_err(std::io::Error::from).map_err(stdout_error)?;
                 self.out.write_all(b"\n").map_err(stdout_error)?;
             }
             Format::Json => {
                 let v = self.picked(record);
                 self.out.write_all(if self.written == 0 { b"[\n" } else { b",\n" }).map_err(stdout_error)?;
-                serde_json::to_writer_pretty(&mut self.out, &v).map_err(std::io::Error::from).map_err(stdout_error)?;
+                serde_json::to_writer_pretty(&mut self.out, &*v).map_err(std::io::Error::from).map_err(stdout_error)?;
             }
             Format::Table => {
                 let row = self.row(record);
@@ -121,7 +124,7 @@ impl<W: Write> Sink<W> {
     pub fn single(mut self, value: &Value) -> Result<(), Failure> {
         if self.format == Format::Json {
             let v = self.picked(value);
-            serde_json::to_writer_pretty(&mut self.out, &v).map_err(std::io::Error::from).map_err(stdout_error)?;
+            serde_json::to_writer_pretty(&mut self.out, &*v).map_err(std::io::Error::from).map_err(stdout_error)?;
             self.out.write_all(b"\n").map_err(stdout_error)?;
             return self.out.flush().map_err(stdout_error);
         }

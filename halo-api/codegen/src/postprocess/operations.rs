@@ -292,6 +292,21 @@ mod tests {
     }
 
     #[test]
+    fn a_query_parameter_named_by_anything_but_a_literal_stops_the_build() {
+        let stmts: Vec<syn::Stmt> = vec![syn::parse_quote! {
+            let request = client.client.get(url).query(&progenitor_client::QueryParam::new(NAME, &id)).build()?;
+        }];
+        let e = query_names(&stmts).unwrap_err();
+        assert!(e.contains("not a literal") && e.contains("NAME"), "{e}");
+        let stmts: Vec<syn::Stmt> = vec![syn::parse_quote! {
+            let request = client.client.get(url)
+                .query(&progenitor_client::QueryParam::new("a", &a))
+                .query(&progenitor_client::QueryParam::new("b", &b)).build()?;
+        }];
+        assert_eq!(query_names(&stmts).unwrap(), ["a", "b"]);
+    }
+
+    #[test]
     fn a_builder_without_send_stops_the_build() {
         let items = vec![syn::parse_quote! { pub struct Orphan<'a> { client: &'a super::Client } }];
         assert!(split(items).unwrap_err().contains("`Orphan` has no `send`"));
