@@ -723,10 +723,7 @@ fn resources(name: Option<&str>, mut s: Sink<impl Write>) -> Result<(), Failure>
         }
         return s.finish();
     }
-    let mut names: Vec<&str> = LISTS.iter().map(|l| l.name).chain(RESOURCES.iter().map(|r| r.name)).collect();
-    names.sort_unstable();
-    names.dedup();
-    for n in names {
+    for n in names::all() {
         let list = LISTS.iter().find(|l| l.name == n);
         let resource = RESOURCES.iter().find(|r| r.name == n);
         let path = list.map(|l| l.path).or(resource.map(|r| r.path)).unwrap_or_default();

@@ -20,10 +20,15 @@ pub fn resource_values() -> Vec<PossibleValue> {
 /// The names `halo list` takes: every paged list, plus a named resource
 /// whose list Halo does not page.
 pub fn list_values() -> Vec<PossibleValue> {
-    let mut names: Vec<&str> = LISTS.iter().map(|l| l.name).collect();
-    names.extend(RESOURCES.iter().map(|r| r.name).filter(|n| !LISTS.iter().any(|l| l.name == *n)));
+    all().into_iter().map(|n| PossibleValue::new(cli_name(n)).alias(n)).collect()
+}
+
+/// Every list's and resource's name, sorted, each once.
+pub fn all() -> Vec<&'static str> {
+    let mut names: Vec<&str> = LISTS.iter().map(|l| l.name).chain(RESOURCES.iter().map(|r| r.name)).collect();
     names.sort_unstable();
-    names.into_iter().map(|n| PossibleValue::new(cli_name(n)).alias(n)).collect()
+    names.dedup();
+    names
 }
 
 /// The names of the resources with a change feed.
@@ -128,12 +133,8 @@ mod tests {
     fn every_list_and_resource_has_a_cli_name() {
         assert!(matches!(list("sales-order"), Ok(Listed::Paged(l)) if l.path == "/SalesOrder"));
         assert!(matches!(list("kb_articles"), Ok(Listed::Paged(l)) if l.name == "kb_articles"));
-        assert_eq!(list_values().len(), {
-            let mut n: Vec<&str> = LISTS.iter().map(|l| l.name).chain(RESOURCES.iter().map(|r| r.name)).collect();
-            n.sort_unstable();
-            n.dedup();
-            n.len()
-        });
+        assert_eq!(list_values().len(), all().len());
+        assert!(LISTS.iter().all(|l| all().contains(&l.name)) && RESOURCES.iter().all(|r| all().contains(&r.name)));
         assert!(pairs("--query", &["a=b=c".into()]).unwrap() == [("a".to_string(), "b=c".to_string())]);
         assert!(pairs("--query", &["=x".into()]).is_err());
     }
