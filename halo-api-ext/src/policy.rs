@@ -13,7 +13,9 @@
 //!   never repeated once it may have reached Halo: a retry must not create a
 //!   second ticket. A connection that could not be opened never reached
 //!   Halo, so any method is repeated then;
-//! - 401: the token is renewed once and the request repeated once;
+//! - 401: the token is renewed once and the request repeated once; a 403
+//!   is [`HaloError::Forbidden`] at once (a permission the agent lacks: a
+//!   new token would not have it either);
 //! - a DELETE repeated after a network error, a cut-off answer or a 5xx,
 //!   and then answered 404, succeeded: the first attempt took, and the
 //!   record is gone as asked. It is answered as a success (200, empty

@@ -22,13 +22,29 @@ pub enum HaloError {
         message: String,
     },
 
-    /// The token request failed, or Halo answered 401/403 after a renewal.
-    /// `message` is Halo's own text; never a secret or a token.
+    /// The token request failed, or Halo answered 401 to an API request
+    /// after a renewal. `message` is Halo's own text; never a secret or a
+    /// token.
     #[error("Halo authentication failed ({status}): {message}")]
     Auth {
         /// The HTTP status (0 when the token request got no answer).
         status: u16,
         /// Halo's own text.
+        message: String,
+    },
+
+    /// Halo answered 403: the token is good, but the agent the API
+    /// application logs in as may not do this (its role's permissions, the
+    /// teams it is a member of) or the application's scopes do not cover
+    /// it. Renewing the token does not help, so it is not renewed.
+    #[error(
+        "Halo refused {operation} (403): {message}; the API application's agent lacks a permission for it (its \
+         role, its teams) or the application's scopes (HALO_SCOPE) do not cover it"
+    )]
+    Forbidden {
+        /// The operation: `get_tickets`.
+        operation: String,
+        /// At most [`EXCERPT_BYTES`] of Halo's answer.
         message: String,
     },
 
@@ -137,6 +153,7 @@ impl HaloError {
     pub fn status(&self) -> Option<u16> {
         match self {
             HaloError::Auth { status, .. } | HaloError::Api { status, .. } => Some(*status),
+            HaloError::Forbidden { .. } => Some(403),
             HaloError::NotFound { .. } => Some(404),
             HaloError::RateLimited { .. } => Some(429),
             _ => None,

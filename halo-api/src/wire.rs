@@ -75,7 +75,8 @@ pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 /// to [`crate::EXCERPT_BYTES`].
 pub fn status_error(operation: &str, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> HaloError {
     match status.as_u16() {
-        401 | 403 => HaloError::Auth { status: status.as_u16(), message: excerpt(body) },
+        401 => HaloError::Auth { status: 401, message: excerpt(body) },
+        403 => HaloError::Forbidden { operation: operation.into(), message: excerpt(body) },
         404 => HaloError::NotFound { what: format!("{operation}: {}", excerpt(body)) },
         429 => HaloError::RateLimited { retry_after: retry_after(headers) },
         s => HaloError::Api { operation: operation.into(), status: s, body: excerpt(body) },
@@ -192,7 +193,13 @@ mod tests {
             matches!(&e, HaloError::Api { operation, status: 400, body } if operation == "get_tickets" && body == "bad filter"),
             "{e:?}"
         );
-        assert!(matches!(status_error("x", StatusCode::FORBIDDEN, &h, b""), HaloError::Auth { status: 403, .. }));
+        assert!(matches!(status_error("x", StatusCode::UNAUTHORIZED, &h, b""), HaloError::Auth { status: 401, .. }));
+        let e = status_error("get_tickets", StatusCode::FORBIDDEN, &h, b"no permission");
+        assert!(
+            matches!(&e, HaloError::Forbidden { operation, message } if operation == "get_tickets" && message == "no permission")
+        );
+        assert_eq!(e.status(), Some(403));
+        assert!(e.to_string().contains("get_tickets (403)") && e.to_string().contains("HALO_SCOPE"), "{e}");
         let e = status_error("get_tickets_by_id", StatusCode::NOT_FOUND, &h, b"gone");
         assert_eq!(e.to_string(), "not found: get_tickets_by_id: gone");
         let mut h = HeaderMap::new();

@@ -135,10 +135,12 @@ pub async fn run(config: Result<HaloConfig, Failure>, out: &mut impl Write) -> R
                 Some(n) => r.line(true, a.what, &format!("GET {} reads them ({n} visible)", a.path))?,
                 None => r.line(true, a.what, &format!("GET {} reads them", a.path))?,
             },
-            Err(
-                HaloError::Api { status: status @ (401 | 403), body: said, .. }
-                | HaloError::Auth { status: status @ (401 | 403), message: said },
-            ) => r.line(false, a.what, &format!("GET {} was refused ({status}: {said}): {}", a.path, a.grant))?,
+            Err(HaloError::Auth { status: 401, message: said }) => {
+                r.line(false, a.what, &format!("GET {} was refused (401: {said}): {}", a.path, a.grant))?
+            }
+            Err(HaloError::Forbidden { message: said, .. }) => {
+                r.line(false, a.what, &format!("GET {} was refused (403: {said}): {}", a.path, a.grant))?
+            }
             Err(e) => r.line(false, a.what, &format!("GET {}: {e}", a.path))?,
         }
     }
@@ -147,7 +149,7 @@ pub async fn run(config: Result<HaloConfig, Failure>, out: &mut impl Write) -> R
 
 fn refused_hint(e: &HaloError) -> &'static str {
     match e {
-        HaloError::Api { status: 401 | 403, .. } | HaloError::Auth { status: 401 | 403, .. } => {
+        HaloError::Auth { status: 401, .. } | HaloError::Forbidden { .. } => {
             "the API application needs an agent to act as (Halo: Configuration > Integrations > Halo API > Agent to \
              log in as)"
         }

@@ -178,6 +178,33 @@ async fn a_second_401_is_an_auth_error() {
     token.assert_calls_async(2).await;
 }
 
+/// A 403 is a permission the agent lacks, not a stale token: it is
+/// `Forbidden`, naming the operation and what to change, at once; the
+/// token is not renewed and the request is not repeated.
+#[tokio::test]
+async fn a_403_is_forbidden_at_once_without_a_renewal() {
+    let server = MockServer::start_async().await;
+    let token = token_mock(&server).await;
+    let api = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/api/Status/1").header("authorization", bearer());
+            then.status(403).body("{\"message\": \"You do not have permission to view statuses\"}");
+        })
+        .await;
+    let err = client(&server).get_status(1).await.unwrap_err();
+    assert!(
+        matches!(&err, HaloError::Forbidden { operation, message }
+            if operation == "get_status_by_id" && message.contains("You do not have permission")),
+        "{err:?}"
+    );
+    assert_eq!(err.status(), Some(403));
+    assert!(!err.is_retryable());
+    let text = err.to_string();
+    assert!(text.contains("refused get_status_by_id (403)") && text.contains("lacks a permission"), "{text}");
+    api.assert_calls_async(1).await;
+    token.assert_calls_async(1).await;
+}
+
 #[tokio::test]
 async fn bad_credentials_carry_halos_message_not_the_secret() {
     let server = MockServer::start_async().await;
