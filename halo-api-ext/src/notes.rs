@@ -5,8 +5,8 @@
 //!
 //! `who_agent_id` (the agent the note is from, which integrations send on
 //! ticket updates) is a field Halo takes that its document does not declare
-//! on `Actions` (it declares the read-only `who_agentid`): it is added to
-//! the JSON sent, beside the typed fields.
+//! on `Actions` (it declares the read-only `who_agentid`); halo-api's patch
+//! `undeclared_fields` declares it, so it is a typed field like the others.
 
 use crate::client::HaloClient;
 use futures::future::BoxFuture;
@@ -20,7 +20,6 @@ pub struct AddNote<'a> {
     halo: &'a HaloClient,
     ticket_id: i64,
     action: Actions,
-    who_agent_id: Option<i64>,
 }
 
 impl HaloClient {
@@ -28,7 +27,7 @@ impl HaloClient {
     /// answering the action Halo saved. Set options before awaiting.
     pub fn add_note(&self, ticket_id: i64, note: impl Into<String>) -> AddNote<'_> {
         let action = Actions { outcome: Some("Note".into()), note: Some(note.into()), ..Default::default() };
-        AddNote { halo: self, ticket_id, action, who_agent_id: None }
+        AddNote { halo: self, ticket_id, action }
     }
 }
 
@@ -72,13 +71,12 @@ impl AddNote<'_> {
 
     /// The agent the note is from (`who_agent_id`), instead of the API
     /// application's agent.
-    pub fn agent(mut self, agent_id: i64) -> Self {
-        self.who_agent_id = Some(agent_id);
+    pub fn agent(mut self, agent_id: i32) -> Self {
+        self.action.who_agent_id = Some(agent_id);
         self
     }
 
-    /// The action's typed fields as they will be posted (`who_agent_id`
-    /// is added beside them, see the module docs).
+    /// The action as it will be posted.
     pub fn action(&self) -> Result<Actions, HaloError> {
         let ticket_id = crate::records::ticket_id("add_note", self.ticket_id)?;
         Ok(Actions { ticket_id: Some(ticket_id), ..self.action.clone() })
@@ -93,15 +91,7 @@ impl<'a> std::future::IntoFuture for AddNote<'a> {
         Box::pin(async move {
             type Post<'b> = <halo_api::resources::Actions as halo_api::Resource>::Post<'b>;
             let action = self.action()?;
-            let saved = match self.who_agent_id {
-                None => self.halo.upsert_actions(action).await?,
-                Some(agent) => {
-                    let mut body = serde_json::to_value(&action)
-                        .map_err(|e| HaloError::InvalidRequest(format!("add_note: the action as JSON: {e}")))?;
-                    body["who_agent_id"] = agent.into();
-                    self.halo.upsert_json::<halo_api::resources::Actions>(&[body]).await?
-                }
-            };
+            let saved = self.halo.upsert_actions(action).await?;
             crate::records::one_saved(saved, <Post<'_> as halo_api::Operation>::ID, "action")
         })
     }

@@ -316,17 +316,6 @@ impl HaloClient {
         saved(R::post(self.raw(), records)).await
     }
 
-    /// As [`HaloClient::upsert`], the records given as JSON (sent exactly,
-    /// fields Halo's document does not declare included) and Halo's answer
-    /// typed. (What `add_note` posts its undeclared field with.)
-    #[cfg(feature = "actions")]
-    pub(crate) async fn upsert_json<R: halo_api::Resource>(&self, body: &[Value]) -> Result<Vec<R::Record>, HaloError> {
-        let (client, request) = json_post(R::post(self.raw(), Vec::new()), body)?;
-        let id = <R::Post<'_> as Operation<'_>>::ID;
-        let answer = client.exchange(request, id).await?;
-        Ok(halo_api::wire::decode::<OneOrMany<R::Record>>(id, &answer.body)?.0)
-    }
-
     /// Deletes one record of resource `R`. See the named deletes.
     ///
     /// # Errors

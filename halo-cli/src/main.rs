@@ -190,7 +190,7 @@ enum Command {
         status: Option<i32>,
         /// The agent the note is from (who_agent_id).
         #[arg(long, value_name = "AGENT_ID")]
-        agent: Option<i64>,
+        agent: Option<i32>,
         /// TEXT is HTML.
         #[arg(long)]
         html: bool,

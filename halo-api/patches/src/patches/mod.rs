@@ -30,6 +30,7 @@ pub mod rust_name_collisions;
 pub mod schema_required;
 pub mod schemaless_parameters;
 pub mod single_json_media_type;
+pub mod undeclared_fields;
 
 /// What a stale patch means.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -103,6 +104,7 @@ pub const ALL: &[Patch] = &[
     rust_name_collisions::PATCH,
     schema_required::PATCH,
     closed_objects::PATCH,
+    undeclared_fields::PATCH,
     closed_integer_enums::PATCH,
     response_schemas::PATCH,
 ];
