@@ -135,25 +135,33 @@ pub async fn run(config: Result<HaloConfig, Failure>, out: &mut impl Write) -> R
                 Some(n) => r.line(true, a.what, &format!("GET {} reads them ({n} visible)", a.path))?,
                 None => r.line(true, a.what, &format!("GET {} reads them", a.path))?,
             },
-            Err(HaloError::Auth { status: 401, message: said }) => {
-                r.line(false, a.what, &format!("GET {} was refused (401: {said}): {}", a.path, a.grant))?
-            }
-            Err(HaloError::Forbidden { message: said, .. }) => {
-                r.line(false, a.what, &format!("GET {} was refused (403: {said}): {}", a.path, a.grant))?
-            }
-            Err(e) => r.line(false, a.what, &format!("GET {}: {e}", a.path))?,
+            Err(e) => match refusal(&e) {
+                Some((status, said)) => {
+                    r.line(false, a.what, &format!("GET {} was refused ({status}: {said}): {}", a.path, a.grant))?
+                }
+                None => r.line(false, a.what, &format!("GET {}: {e}", a.path))?,
+            },
         }
     }
     if r.failed > 0 { Err(Failure::Quiet) } else { Ok(()) }
 }
 
-fn refused_hint(e: &HaloError) -> &'static str {
+/// Halo refusing the API user, with its status and text: a 401 after a
+/// token renewal, or a 403.
+fn refusal(e: &HaloError) -> Option<(u16, &str)> {
     match e {
-        HaloError::Auth { status: 401, .. } | HaloError::Forbidden { .. } => {
-            "the API application needs an agent to act as (Halo: Configuration > Integrations > Halo API > Agent to \
-             log in as)"
-        }
-        _ => "see the error",
+        HaloError::Auth { status: 401, message } => Some((401, message)),
+        HaloError::Forbidden { message, .. } => Some((403, message)),
+        _ => None,
+    }
+}
+
+fn refused_hint(e: &HaloError) -> &'static str {
+    if refusal(e).is_some() {
+        "the API application needs an agent to act as (Halo: Configuration > Integrations > Halo API > Agent to log \
+         in as)"
+    } else {
+        "see the error"
     }
 }
 

@@ -21,8 +21,8 @@ pub const PATCH: Patch = Patch {
     apply,
 };
 
-/// (schema, field, its schema, why): each field Halo takes and does not
-/// declare.
+/// (schema, field, the field's schema): each field Halo takes and does not
+/// declare. Why it is added is said in the field's description.
 fn fields() -> Vec<(&'static str, &'static str, Value)> {
     vec![(
         "Actions",
