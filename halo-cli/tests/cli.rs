@@ -932,6 +932,36 @@ fn doctor_checks_each_step_and_names_the_permission_to_grant() {
     assert!(text(&out.stdout).starts_with("FAIL config: "), "{}", text(&out.stdout));
 }
 
+/// Halo refusing the API user: a list answered 401 after the token's
+/// renewal is a refusal line with its status; /Agent/me answered 403 names
+/// the setting to change.
+#[test]
+fn doctor_names_a_refusal_and_its_status() {
+    let server = doctor_server(401);
+    let out = halo(&server).args(["doctor"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let t = text(&out.stdout);
+    let failed: Vec<&str> = t.lines().filter(|l| l.starts_with("FAIL")).collect();
+    assert_eq!(failed.len(), 1, "{t}");
+    assert!(
+        failed[0].starts_with(r#"FAIL tickets: GET /Tickets was refused (401: {"message":"Access denied"}): "#),
+        "{t}"
+    );
+
+    let me = MockServer::start();
+    token(&me);
+    me.mock(|when, then| {
+        when.method(GET).path("/api/Agent/me");
+        then.status(403).json_body(json!({"message": "No agent"}));
+    });
+    let out = halo(&me).args(["doctor"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let t = text(&out.stdout);
+    let line = t.lines().find(|l| l.starts_with("FAIL API user: ")).unwrap_or_else(|| panic!("{t}"));
+    assert!(line.contains("GET /Agent/me: Halo refused") && line.contains(r#"(403): {"message":"No agent"}"#), "{t}");
+    assert!(line.ends_with("the API application needs an agent to act as (Halo: Configuration > Integrations > Halo API > Agent to log in as)"), "{t}");
+}
+
 #[test]
 fn configure_checks_the_settings_then_writes_a_private_profile() {
     use std::io::Write as _;
