@@ -1,10 +1,11 @@
 //! How the generated types read and write Halo's JSON.
 //!
-//! halo-api's build step gives every generated record struct a compact
-//! `Deserialize` and `Serialize` implementation (one match arm per field)
-//! instead of serde's derive, which is what makes Halo's very wide records
-//! (tickets have ~890 fields) affordable to compile. Those implementations
-//! call into this module, which is where Halo's payload quirks are handled:
+//! halo-api's build step gives every generated record struct a field table
+//! ([`Record`]: one non-generic match arm per field) and a `Deserialize` and
+//! `Serialize` of one line each that reach it through `dyn`, instead of
+//! serde's derive: that is what makes Halo's very wide records (tickets have
+//! ~890 fields) affordable to compile, here and in every crate that decodes
+//! them. This module is where Halo's payload quirks are handled:
 //!
 //! - ids that arrive as decimals (`"client_id": 21.0`) or as numeric strings
 //!   decode into integer fields;
@@ -52,49 +53,6 @@ impl<'de> de::Deserialize<'de> for Key<'de> {
             }
         }
         d.deserialize_str(V)
-    }
-}
-
-// The generated `Deserialize`/`Serialize` implementations call these once per
-// field. They report errors through a slot instead of returning `Result`: a
-// `?` in each of a struct's hundreds of arms doubled halo-api's compile time.
-
-/// Reads the next map value into a scalar field (`Option<T>`), leniently.
-#[inline]
-pub fn set_scalar<'de, A: MapAccess<'de>, T: Scalar>(map: &mut A, slot: &mut Option<T>, err: &mut Option<A::Error>) {
-    match map.next_value_seed(ScalarSeed::<T>(PhantomData)) {
-        Ok(v) => *slot = v,
-        Err(e) => *err = Some(e),
-    }
-}
-
-/// Reads the next map value into any other field, by its own `Deserialize`.
-#[inline]
-pub fn set_plain<'de, A: MapAccess<'de>, T: de::Deserialize<'de>>(
-    map: &mut A,
-    slot: &mut T,
-    err: &mut Option<A::Error>,
-) {
-    match map.next_value() {
-        Ok(v) => *slot = v,
-        Err(e) => *err = Some(e),
-    }
-}
-
-/// Skips the value of a field the struct does not know.
-#[inline]
-pub fn skip<'de, A: MapAccess<'de>>(map: &mut A, err: &mut Option<A::Error>) {
-    if let Err(e) = map.next_value::<de::IgnoredAny>() {
-        *err = Some(e);
-    }
-}
-
-/// The end of a generated `visit_map`.
-#[inline]
-pub fn finish<T, E>(out: T, err: Option<E>) -> Result<T, E> {
-    match err {
-        Some(e) => Err(e),
-        None => Ok(out),
     }
 }
 
@@ -346,19 +304,229 @@ pub fn format_date_time(t: chrono::DateTime<chrono::Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%S").to_string()
 }
 
-/// Writes one field of a generated struct, skipping `None`, unless an
-/// earlier field failed.
+// Records by table. Each generated record implements [`Record`]: its field
+// table and two non-generic functions, `set_field` (one arm per field) and
+// `put_fields` (one line per field). Its `Deserialize` and `Serialize` are
+// one line each, calling [`deserialize_record`] and [`serialize_record`],
+// which reach the record's functions through `dyn` [`Reader`] and [`Writer`].
+// So a record's code is compiled once, in halo-api, not once for every JSON
+// deserializer and serializer a downstream crate uses it with (serde_json's
+// reader, serde_path_to_error's, `Value`...): with Halo's ~700 records, some
+// of ~890 fields, those copies were most of the build of halo-api-ext, the
+// CLI and every test binary. Values inside a field that are not scalars
+// (nested records, lists) go through erased-serde.
+
+/// A generated record, read and written by its field table.
+pub trait Record: Default {
+    /// The record's schema name, for errors.
+    const NAME: &'static str;
+    /// `(field_hash(json name), json name)`, sorted by hash.
+    const FIELDS: &'static [(u64, &'static str)];
+    /// Reads field `index` (of [`Record::FIELDS`]) from `reader`.
+    fn set_field(&mut self, index: usize, reader: &mut dyn Reader<'_>);
+    /// Writes every field that is set.
+    fn put_fields(&self, writer: &mut dyn Writer);
+}
+
+/// What reads an erased value: a field's own `Deserialize` through erased-serde.
+pub type ReadErased<'a, 'de> =
+    &'a mut dyn FnMut(&mut dyn erased_serde::Deserializer<'de>) -> Result<(), erased_serde::Error>;
+
+/// Reads the next field value, whatever the deserializer. A failure is kept
+/// by the reader and ends the record.
+pub trait Reader<'de> {
+    /// A lenient `i32` (see [`Scalar`]).
+    fn read_i32(&mut self, slot: &mut Option<i32>);
+    /// A lenient `i64`.
+    fn read_i64(&mut self, slot: &mut Option<i64>);
+    /// A lenient `f32`.
+    fn read_f32(&mut self, slot: &mut Option<f32>);
+    /// A lenient `f64`.
+    fn read_f64(&mut self, slot: &mut Option<f64>);
+    /// A lenient `bool`.
+    fn read_bool(&mut self, slot: &mut Option<bool>);
+    /// A lenient string.
+    fn read_string(&mut self, slot: &mut Option<String>);
+    /// A lenient uuid.
+    fn read_uuid(&mut self, slot: &mut Option<uuid::Uuid>);
+    /// A lenient date-time.
+    fn read_date_time(&mut self, slot: &mut Option<chrono::DateTime<chrono::Utc>>);
+    /// Any other value, by its own `Deserialize` through erased-serde.
+    fn read_erased(&mut self, read: ReadErased<'_, 'de>);
+}
+
+/// A scalar a [`Reader`] reads leniently.
+pub trait ReadScalar: Sized {
+    /// Reads it with the reader's method for it.
+    fn read(reader: &mut dyn Reader<'_>, slot: &mut Option<Self>);
+}
+
+macro_rules! read_scalar {
+    ($($t:ty => $m:ident),*) => {$(
+        impl ReadScalar for $t {
+            #[inline]
+            fn read(reader: &mut dyn Reader<'_>, slot: &mut Option<Self>) {
+                reader.$m(slot)
+            }
+        }
+    )*};
+}
+read_scalar!(i32 => read_i32, i64 => read_i64, f32 => read_f32, f64 => read_f64, bool => read_bool,
+    String => read_string, uuid::Uuid => read_uuid, chrono::DateTime<chrono::Utc> => read_date_time);
+
+/// Reads a scalar field (`Option<i32>`, `Option<String>`...) leniently.
 #[inline]
-pub fn put<M: SerializeMap, T: serde::Serialize>(
-    map: &mut M,
-    key: &'static str,
-    value: &Option<T>,
-    err: &mut Option<M::Error>,
-) {
-    if let (None, Some(v)) = (&err, value)
-        && let Err(e) = map.serialize_entry(key, v)
-    {
-        *err = Some(e);
+pub fn read_scalar<T: ReadScalar>(reader: &mut dyn Reader<'_>, slot: &mut Option<T>) {
+    T::read(reader, slot)
+}
+
+/// Reads any other field by its own `Deserialize`.
+#[inline]
+pub fn read_any<T: de::DeserializeOwned>(reader: &mut dyn Reader<'_>, slot: &mut T) {
+    reader.read_erased(&mut |d| {
+        *slot = erased_serde::deserialize(d)?;
+        Ok(())
+    })
+}
+
+struct MapReader<'m, A, E> {
+    map: &'m mut A,
+    err: Option<E>,
+}
+
+impl<'de, A: MapAccess<'de>> MapReader<'_, A, A::Error> {
+    fn scalar<T: Scalar>(&mut self, slot: &mut Option<T>) {
+        match self.map.next_value_seed(ScalarSeed::<T>(PhantomData)) {
+            Ok(v) => *slot = v,
+            Err(e) => self.err = Some(e),
+        }
+    }
+}
+
+impl<'de, A: MapAccess<'de>> Reader<'de> for MapReader<'_, A, A::Error> {
+    fn read_i32(&mut self, slot: &mut Option<i32>) {
+        self.scalar(slot)
+    }
+    fn read_i64(&mut self, slot: &mut Option<i64>) {
+        self.scalar(slot)
+    }
+    fn read_f32(&mut self, slot: &mut Option<f32>) {
+        self.scalar(slot)
+    }
+    fn read_f64(&mut self, slot: &mut Option<f64>) {
+        self.scalar(slot)
+    }
+    fn read_bool(&mut self, slot: &mut Option<bool>) {
+        self.scalar(slot)
+    }
+    fn read_string(&mut self, slot: &mut Option<String>) {
+        self.scalar(slot)
+    }
+    fn read_uuid(&mut self, slot: &mut Option<uuid::Uuid>) {
+        self.scalar(slot)
+    }
+    fn read_date_time(&mut self, slot: &mut Option<chrono::DateTime<chrono::Utc>>) {
+        self.scalar(slot)
+    }
+    fn read_erased(&mut self, read: ReadErased<'_, 'de>) {
+        if let Err(e) = self.map.next_value_seed(Erased(read)) {
+            self.err = Some(e);
+        }
+    }
+}
+
+struct Erased<'a, 'de>(ReadErased<'a, 'de>);
+
+impl<'de> DeserializeSeed<'de> for Erased<'_, 'de> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        let mut erased = <dyn erased_serde::Deserializer>::erase(d);
+        (self.0)(&mut erased).map_err(de::Error::custom)
+    }
+}
+
+/// Reads a map's fields into `set` by `fields`, skipping unknown ones:
+/// generic only over the map, so compiled once per deserializer for every
+/// record.
+fn read_fields<'de, A: MapAccess<'de>>(
+    mut map: A,
+    fields: &[(u64, &str)],
+    set: &mut dyn FnMut(usize, &mut dyn Reader<'de>),
+) -> Result<(), A::Error> {
+    while let Some(key) = map.next_key::<Key<'de>>()? {
+        match field_index(fields, key.as_str()) {
+            Some(i) => {
+                let mut reader = MapReader { map: &mut map, err: None };
+                set(i, &mut reader);
+                if let Some(e) = reader.err {
+                    return Err(e);
+                }
+            }
+            None => {
+                map.next_value::<de::IgnoredAny>()?;
+            }
+        }
+    }
+    Ok(())
+}
+
+struct RecordVisitor<R>(PhantomData<R>);
+
+impl<'de, R: Record> Visitor<'de> for RecordVisitor<R> {
+    type Value = R;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        expecting(f, R::NAME)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<R, A::Error> {
+        let mut out = R::default();
+        read_fields(map, R::FIELDS, &mut |i, r| out.set_field(i, r))?;
+        Ok(out)
+    }
+}
+
+/// A generated record's `Deserialize`: a JSON object, fields by name,
+/// unknown fields ignored, each value as lenient as [`Scalar`] says.
+pub fn deserialize_record<'de, R: Record, D: Deserializer<'de>>(deserializer: D) -> Result<R, D::Error> {
+    deserializer.deserialize_map(RecordVisitor::<R>(PhantomData))
+}
+
+/// Writes a record's fields, whatever the serializer.
+pub trait Writer {
+    /// One field that is set.
+    fn entry(&mut self, key: &'static str, value: &dyn erased_serde::Serialize);
+}
+
+/// Writes one field of a generated record, skipping `None`.
+#[inline]
+pub fn put_field<T: serde::Serialize>(writer: &mut dyn Writer, key: &'static str, value: &Option<T>) {
+    if let Some(v) = value {
+        writer.entry(key, v);
+    }
+}
+
+struct MapWriter<'a, M: SerializeMap> {
+    map: &'a mut M,
+    err: Option<M::Error>,
+}
+
+impl<M: SerializeMap> Writer for MapWriter<'_, M> {
+    fn entry(&mut self, key: &'static str, value: &dyn erased_serde::Serialize) {
+        if self.err.is_none()
+            && let Err(e) = self.map.serialize_entry(key, value)
+        {
+            self.err = Some(e);
+        }
+    }
+}
+
+/// A generated record's `Serialize`: an object of the fields that are set.
+pub fn serialize_record<R: Record, S: serde::Serializer>(record: &R, serializer: S) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(None)?;
+    let mut writer = MapWriter { map: &mut map, err: None };
+    record.put_fields(&mut writer);
+    match writer.err {
+        Some(e) => Err(e),
+        None => map.end(),
     }
 }
 

@@ -1,10 +1,13 @@
 //! serde's derives on record structs (named fields, all `Option`) replaced
-//! by a compact implementation through `crate::codec`: one arm per field,
-//! fields found by binary search on a hash, Halo's payload quirks handled
-//! there. serde's derive costs about ten items per field, which is most of
-//! the compile time of Halo's 19,784 properties. A struct of another shape
-//! keeps serde's derive (counted in the banner): that is correct, only slower
-//! to compile.
+//! by a table through `crate::codec`: `impl Record` (the field table, one
+//! non-generic arm per field to read, one line per field to write), and a
+//! `Deserialize`/`Serialize` of one line each that reach it through `dyn`.
+//! Fields are found by binary search on a hash; Halo's payload quirks are
+//! handled in codec. serde's derive costs about ten items per field, and its
+//! generic code was compiled again for every deserializer in every crate
+//! that decodes a record: most of the compile time of Halo's 19,784
+//! properties. A struct of another shape keeps serde's derive (counted in
+//! the banner): that is correct, only slower to compile.
 
 use super::boxing::option_inner;
 use super::field_names::{serde_args, wire_name};
@@ -81,57 +84,41 @@ fn compact_impls(s: &mut ItemStruct) -> Option<TokenStream> {
         let (h, w) = (field_hash(&f.0), &f.0);
         quote!((#h, #w))
     });
-    // No `?` per field: each one costs a match and a conversion in every
-    // arm, and measured, that was half of the compile time. Errors go to a
-    // slot instead, checked once per key.
+    // One arm per field, in a non-generic function: the record's code is
+    // compiled once, here, whatever deserializer reads it (halo_api::codec,
+    // "Records by table").
     let arms = fields.iter().enumerate().map(|(i, (_, f, scalar, _))| {
-        let set = if *scalar { quote!(set_scalar) } else { quote!(set_plain) };
-        quote!(Some(#i) => crate::codec::#set(&mut map, &mut out.#f, &mut err),)
+        let read = if *scalar { quote!(read_scalar) } else { quote!(read_any) };
+        quote!(#i => crate::codec::#read(reader, &mut self.#f),)
     });
     let mut by_decl: Vec<_> = fields.iter().collect();
     by_decl.sort_by_key(|f| named.named.iter().position(|d| d.ident.as_ref() == Some(&f.1)));
     let puts = by_decl.iter().map(|(w, f, _, boxed)| {
         let value = if *boxed { quote!(&*self.#f) } else { quote!(&self.#f) };
-        quote!(crate::codec::put(&mut map, #w, #value, &mut err);)
+        quote!(crate::codec::put_field(writer, #w, #value);)
     });
     Some(quote! {
+        impl crate::codec::Record for #ident {
+            const NAME: &'static str = #name;
+            const FIELDS: &'static [(u64, &'static str)] = &[#(#wire),*];
+            fn set_field(&mut self, index: usize, reader: &mut dyn crate::codec::Reader<'_>) {
+                match index {
+                    #(#arms)*
+                    _ => {}
+                }
+            }
+            fn put_fields(&self, writer: &mut dyn crate::codec::Writer) {
+                #(#puts)*
+            }
+        }
         impl<'de> ::serde::Deserialize<'de> for #ident {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                const FIELDS: &[(u64, &str)] = &[#(#wire),*];
-                struct Visitor;
-                impl<'de> ::serde::de::Visitor<'de> for Visitor {
-                    type Value = #ident;
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter) -> ::std::fmt::Result {
-                        crate::codec::expecting(f, #name)
-                    }
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#ident, A::Error> {
-                        let mut out = #ident::default();
-                        let mut err = None;
-                        while let Some(key) = map.next_key::<crate::codec::Key<'de>>()? {
-                            match crate::codec::field_index(FIELDS, key.as_str()) {
-                                #(#arms)*
-                                _ => crate::codec::skip(&mut map, &mut err),
-                            }
-                            if err.is_some() {
-                                break;
-                            }
-                        }
-                        crate::codec::finish(out, err)
-                    }
-                }
-                deserializer.deserialize_map(Visitor)
+                crate::codec::deserialize_record(deserializer)
             }
         }
         impl ::serde::Serialize for #ident {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                use ::serde::ser::SerializeMap as _;
-                let mut map = serializer.serialize_map(None)?;
-                let mut err = None;
-                #(#puts)*
-                match err {
-                    Some(e) => Err(e),
-                    None => map.end(),
-                }
+                crate::codec::serialize_record(self, serializer)
             }
         }
     })
