@@ -29,9 +29,23 @@ fn main() {
             .and_then(Value::as_array)
             .unwrap_or_else(|| panic!("halo-api-ext: {}: no array `{key}`", table.display()))
     };
-    let rows = array("resources").iter().map(Row::read);
+    // The published halo-api carries the whole API's table, a row that not
+    // every feature compiles saying which do (`features`); halo-api says
+    // which of its features are on (DEP_HALO_API_FEATURES). A table the
+    // generator wrote for this build has no such key: every row is there.
+    println!("cargo::rerun-if-env-changed=DEP_HALO_API_FEATURES");
+    let on = std::env::var("DEP_HALO_API_FEATURES").unwrap_or_default();
+    let on: Vec<&str> = on.split(',').collect();
+    let compiled = |row: &&Value| match row.get("features") {
+        None => true,
+        Some(Value::Array(fs)) => {
+            on.contains(&"full") || fs.iter().any(|f| f.as_str().is_some_and(|f| on.contains(&f)))
+        }
+        Some(other) => panic!("halo-api-ext: {}: a row's `features` is not an array: {other}", table.display()),
+    };
+    let rows = array("resources").iter().filter(compiled).map(Row::read);
     let rows = rows.map(|r| r.unwrap_or_else(|e| panic!("halo-api-ext: resource table: {e}"))).collect();
-    let lists = array("lists").iter().map(Listed::read);
+    let lists = array("lists").iter().filter(compiled).map(Listed::read);
     let lists: Vec<Listed> = lists.map(|r| r.unwrap_or_else(|e| panic!("halo-api-ext: paged lists: {e}"))).collect();
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     let mut source = generate(rows);
