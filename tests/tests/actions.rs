@@ -1,7 +1,7 @@
 //! list / get / upsert / delete for each of the 23 resources: the request on
 //! the wire and the decoded result, from realistic Halo payloads.
 
-mod common;
+use crate::common;
 use common::*;
 use halo_api::{Resource, ResourceVisitor};
 use halo_api_ext::{HaloClient, HaloError, RESOURCES};

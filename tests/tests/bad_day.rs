@@ -4,7 +4,7 @@
 //! DELETEs, hostile file names. Each test names the guarantee it holds; the
 //! README and SECURITY.md point here.
 
-mod common;
+use crate::common;
 use common::scripted::{Reply, Scripted, ok, status};
 use halo_api_ext::{HaloClient, HaloConfig, HaloError, RetryPolicy};
 use serde_json::{Value, json};

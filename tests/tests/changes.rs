@@ -2,7 +2,7 @@
 //! ignore the filter or the order, and failures. What goes on the wire is
 //! checked on every poll (the table's filter, the order, the paging).
 
-mod common;
+use crate::common;
 use common::scripted::{Reply, Scripted, ok, status};
 use common::{client, token_mock};
 use futures::StreamExt;

@@ -1,6 +1,6 @@
 //! Connecting: token requests, reuse, renewal, concurrency, failures.
 
-mod common;
+use crate::common;
 use common::*;
 use halo_api_ext::{HaloClient, HaloConfig, HaloError};
 use httpmock::prelude::*;

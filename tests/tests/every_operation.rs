@@ -4,7 +4,7 @@
 //! `api-version` header, on each. Proves the whole surface goes through the
 //! same auth and policy, not only the named actions.
 
-mod common;
+use crate::common;
 use common::scripted::{Scripted, ok};
 use halo_api_ext::{HaloClient, HaloConfig, RetryPolicy};
 use std::future::Future;

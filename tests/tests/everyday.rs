@@ -2,7 +2,7 @@
 //! tickets, attachments from and to files, field definitions cached. Each
 //! test checks the request on the wire and what came back.
 
-mod common;
+use crate::common;
 use common::scripted::{Reply, Scripted};
 use common::{bearer, client, token_mock};
 use halo_api_ext::custom_fields::set_by_definition;

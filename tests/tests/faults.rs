@@ -1,6 +1,6 @@
 //! Rate limits, retries and faults, counted on a scripted loopback server.
 
-mod common;
+use crate::common;
 use common::scripted::{Reply, Scripted, ok, status};
 use halo_api_ext::{HaloClient, HaloConfig, HaloError, RateLimit, RetryPolicy};
 use std::time::Duration;

@@ -2,7 +2,7 @@
 //! bounded time and memory, no panic, and a repeat only where the retry
 //! rules allow (GET yes; a POST that may have reached Halo, no).
 
-mod common;
+use crate::common;
 use common::scripted::{Reply, Scripted, ok};
 use halo_api_ext::{HaloClient, HaloConfig, HaloError, RetryPolicy, Ticket};
 use std::time::{Duration, Instant};

@@ -2,7 +2,7 @@
 //! what it does after a 429. Counts, not speed: the speed goals are in the
 //! benches (tests/benches/paging.rs).
 
-mod common;
+use crate::common;
 use common::window::Window;
 use halo_api_ext::{HaloClient, HaloConfig, RateLimit, RetryPolicy};
 use std::time::{Duration, Instant};

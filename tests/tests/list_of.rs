@@ -2,7 +2,7 @@
 //! paging parameters lists with the named lists' guarantees, not only the
 //! 23 of the resource table.
 
-mod common;
+use crate::common;
 use common::*;
 use halo_api_ext::{HaloClient, HaloError};
 use httpmock::prelude::*;

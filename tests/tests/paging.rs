@@ -2,7 +2,7 @@
 //! never arithmetic on the page size asked for), never trusting the
 //! page size asked for.
 
-mod common;
+use crate::common;
 use common::*;
 use futures::StreamExt;
 use httpmock::prelude::*;

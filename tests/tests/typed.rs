@@ -4,7 +4,7 @@
 //! And the resource table halo-api-ext exposes is the one in the patched
 //! document (from spec/resources.toml): one source.
 
-mod common;
+use crate::common;
 use common::scripted::{Scripted, ok};
 use halo_api_ext::{HaloClient, HaloConfig, HaloError, RESOURCES, RetryPolicy};
 use serde_json::Value;
