@@ -117,7 +117,7 @@ fn cargo() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
+pub(crate) fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     match v.len() {
         0 => f64::NAN,
@@ -176,7 +176,9 @@ fn cargo_build(root: &std::path::Path, features: &str, release: bool) -> Result<
 /// peak resident set of it and the descendants it waited for, and
 /// (stdout, stderr).
 #[cfg(unix)]
-fn wait_with_peak_rss(mut child: std::process::Child) -> Result<(std::process::ExitStatus, u64, (String, String))> {
+pub(crate) fn wait_with_peak_rss(
+    mut child: std::process::Child,
+) -> Result<(std::process::ExitStatus, u64, (String, String))> {
     use std::io::Read as _;
     use std::os::unix::process::ExitStatusExt as _;
     let mut stdout = child.stdout.take().expect("piped");
@@ -204,7 +206,9 @@ fn wait_with_peak_rss(mut child: std::process::Child) -> Result<(std::process::E
 }
 
 #[cfg(not(unix))]
-fn wait_with_peak_rss(child: std::process::Child) -> Result<(std::process::ExitStatus, u64, (String, String))> {
+pub(crate) fn wait_with_peak_rss(
+    child: std::process::Child,
+) -> Result<(std::process::ExitStatus, u64, (String, String))> {
     let out = child.wait_with_output()?;
     Ok((
         out.status,

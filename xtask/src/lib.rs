@@ -7,6 +7,7 @@
 //! (`cargo xtask codegen --update`).
 
 pub mod bench_build;
+pub mod bench_users;
 pub mod codegen;
 pub mod diff;
 pub mod fetch;

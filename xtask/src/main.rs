@@ -42,6 +42,16 @@ enum Task {
         /// Profiles to measure.
         #[arg(long, value_delimiter = ',', default_value = "debug,release")]
         profiles: Vec<String>,
+        /// Instead: what users pay, each build cold and side by side with a
+        /// plain client: a crate outside the workspace built from the
+        /// packages (`cargo xtask package` first), default features and
+        /// `tickets`.
+        #[arg(long)]
+        users: bool,
+        /// With --users: also `cargo install --locked --path halo-cli` against
+        /// a plain CLI's install (release builds: minutes each).
+        #[arg(long, requires = "users")]
+        install: bool,
     },
     /// The release command: regenerate the patched document, then write the
     /// .crate files of halo-patches, halo-codegen, halo-api (carrying the
@@ -68,7 +78,8 @@ fn main() -> Result<()> {
         }
         Task::Package => xtask::package::run(),
         Task::SpecDiff { old, new, json, raw } => xtask::codegen::spec_diff(&old, &new, json, raw),
-        Task::BenchBuild { runs, features, profiles } => {
+        Task::BenchBuild { runs, users: true, install, .. } => xtask::bench_users::run(runs, install),
+        Task::BenchBuild { runs, features, profiles, .. } => {
             let release = profiles
                 .iter()
                 .map(|p| match p.as_str() {
