@@ -4,7 +4,7 @@
 //!
 //! - a crate outside the workspace built from the packages `cargo xtask
 //!   package` wrote (what crates.io will serve), with halo-api-ext's default
-//!   features, with `core` and with `tickets`, against a plain
+//!   features (`core`), with `full` and with `tickets`, against a plain
 //!   reqwest + serde + tokio client making the same call (debug);
 //! - `cargo install --locked --path halo-cli` (the README's source install,
 //!   release), against `cargo install` of a plain CLI with the same everyday
@@ -118,11 +118,11 @@ pub fn run(runs: usize, install: bool) -> Result<()> {
         &patch,
         &lock,
     )?;
-    let core = new_crate(
+    let full = new_crate(
         &work,
-        "halo-core",
+        "halo-full",
         &format!(
-            "halo-api-ext = {{ version = \"{version}\", default-features = false, features = [\"core\"] }}\n\
+            "halo-api-ext = {{ version = \"{version}\", default-features = false, features = [\"full\"] }}\n\
              tokio = {{ version = \"1\", features = [\"rt-multi-thread\", \"macros\"] }}\n"
         ),
         HALO_MAIN,
@@ -143,8 +143,8 @@ pub fn run(runs: usize, install: bool) -> Result<()> {
     let mut rows: Vec<(String, Vec<Measured>)> = Vec::new();
     for (name, dir) in [
         ("plain reqwest + serde + tokio client", &plain),
-        ("halo-api-ext, default features", &default),
-        ("halo-api-ext, `core`", &core),
+        ("halo-api-ext, default features (`core`)", &default),
+        ("halo-api-ext, `full`", &full),
         ("halo-api-ext, `tickets`", &tickets),
     ] {
         fetch(dir)?;
