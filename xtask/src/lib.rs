@@ -10,6 +10,7 @@ pub mod bench_build;
 pub mod bench_users;
 pub mod codegen;
 pub mod diff;
+pub mod dist;
 pub mod fetch;
 pub mod package;
 

@@ -57,6 +57,14 @@ enum Task {
     /// .crate files of halo-patches, halo-codegen, halo-api (carrying the
     /// patched document) and halo-api-ext into target/package/.
     Package,
+    /// The prebuilt `halo` for one target: a release build of halo-cli
+    /// packed as target/dist/halo-cli-TARGET-vVERSION.tgz (.zip on Windows),
+    /// named as `cargo binstall halo-cli` looks for it.
+    Dist {
+        /// The target triple (default: this machine's).
+        #[arg(long)]
+        target: Option<String>,
+    },
     /// Changelog between two versions of Halo's document (paths or URLs), as
     /// halo-api sees them after our patches; breaking changes are marked.
     SpecDiff {
@@ -77,6 +85,7 @@ fn main() -> Result<()> {
             xtask::codegen::run(xtask::codegen::Options { from, update, check, ..Default::default() })
         }
         Task::Package => xtask::package::run(),
+        Task::Dist { target } => xtask::dist::run(target),
         Task::SpecDiff { old, new, json, raw } => xtask::codegen::spec_diff(&old, &new, json, raw),
         Task::BenchBuild { runs, users: true, install, .. } => xtask::bench_users::run(runs, install),
         Task::BenchBuild { runs, features, profiles, .. } => {
