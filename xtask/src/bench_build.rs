@@ -145,14 +145,7 @@ fn cargo_build(root: &std::path::Path, features: &str, release: bool) -> Result<
     if !status.success() {
         bail!("cargo build -p halo-api --features {features} failed:\n{}", output.1);
     }
-    let out_dir = output
-        .0
-        .lines()
-        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .filter(|m| m["reason"] == "build-script-executed")
-        .filter(|m| m["package_id"].as_str().is_some_and(|p| p.contains("/halo-api#") || p.contains("halo-api@")))
-        .find_map(|m| m["out_dir"].as_str().map(std::path::PathBuf::from))
-        .context("cargo did not report halo-api's build script output")?;
+    let out_dir = crate::halo_api_out_dir(&output.0).context("cargo did not report halo-api's build script output")?;
     let stats = std::fs::read_to_string(out_dir.join("halo_api.stats"))
         .with_context(|| format!("reading {}", out_dir.join("halo_api.stats").display()))?;
     let field = |k: &str| -> Result<u64> {

@@ -108,38 +108,19 @@ pub fn run(runs: usize, install: bool) -> Result<()> {
     );
     let lock = root.join("Cargo.lock");
     let plain = new_crate(&work, "plain-client", PLAIN_DEPS, PLAIN_MAIN, "", &lock)?;
-    let default = new_crate(
-        &work,
-        "halo-default",
-        &format!(
-            "halo-api-ext = \"{version}\"\ntokio = {{ version = \"1\", features = [\"rt-multi-thread\", \"macros\"] }}\n"
-        ),
-        HALO_MAIN,
-        &patch,
-        &lock,
-    )?;
-    let full = new_crate(
-        &work,
-        "halo-full",
-        &format!(
-            "halo-api-ext = {{ version = \"{version}\", default-features = false, features = [\"full\"] }}\n\
-             tokio = {{ version = \"1\", features = [\"rt-multi-thread\", \"macros\"] }}\n"
-        ),
-        HALO_MAIN,
-        &patch,
-        &lock,
-    )?;
-    let tickets = new_crate(
-        &work,
-        "halo-tickets",
-        &format!(
-            "halo-api-ext = {{ version = \"{version}\", default-features = false, features = [\"tickets\"] }}\n\
-             tokio = {{ version = \"1\", features = [\"rt-multi-thread\", \"macros\"] }}\n"
-        ),
-        HALO_MAIN,
-        &patch,
-        &lock,
-    )?;
+    // A crate calling halo-api-ext, given how it asks for it.
+    let halo = |name: &str, halo_api_ext: String| {
+        let deps = format!(
+            "halo-api-ext = {halo_api_ext}\ntokio = {{ version = \"1\", features = [\"rt-multi-thread\", \"macros\"] }}\n"
+        );
+        new_crate(&work, name, &deps, HALO_MAIN, &patch, &lock)
+    };
+    let only = |features: &str| {
+        format!("{{ version = \"{version}\", default-features = false, features = [\"{features}\"] }}")
+    };
+    let default = halo("halo-default", format!("\"{version}\""))?;
+    let full = halo("halo-full", only("full"))?;
+    let tickets = halo("halo-tickets", only("tickets"))?;
     let mut rows: Vec<(String, Vec<Measured>)> = Vec::new();
     for (name, dir) in [
         ("plain reqwest + serde + tokio client", &plain),

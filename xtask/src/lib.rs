@@ -59,3 +59,15 @@ pub fn resources_path() -> PathBuf {
 pub fn document_path() -> PathBuf {
     codegen::Spec::new(spec_dir()).document()
 }
+
+/// The `out_dir` of halo-api's build script, from cargo's JSON messages
+/// (`--message-format json...`): where it wrote the generated source, its
+/// stats and, for `cargo xtask package`, the packaged source.
+pub fn halo_api_out_dir(cargo_stdout: &str) -> Option<PathBuf> {
+    cargo_stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|m| m["reason"] == "build-script-executed")
+        .filter(|m| m["package_id"].as_str().is_some_and(|p| p.contains("/halo-api#") || p.contains("halo-api@")))
+        .find_map(|m| m["out_dir"].as_str().map(PathBuf::from))
+}

@@ -76,21 +76,13 @@ fn packaged_source(root: &Path) -> Result<PathBuf> {
     if !output.status.success() {
         bail!("cargo check -p halo-api failed: its build script could not write the packaged source");
     }
-    for line in String::from_utf8_lossy(&output.stdout).lines() {
-        let Ok(msg) = serde_json::from_str::<serde_json::Value>(line) else { continue };
-        let id = msg["package_id"].as_str().unwrap_or_default();
-        if msg["reason"] == "build-script-executed"
-            && (id.contains("/halo-api#") || id.contains("halo-api@") || id.starts_with("halo-api "))
-        {
-            let out = PathBuf::from(msg["out_dir"].as_str().context("build-script-executed without out_dir")?);
-            let dir = out.join("package");
-            if !dir.join("halo_api.rs").exists() {
-                bail!("halo-api's build script did not write {}", dir.join("halo_api.rs").display());
-            }
-            return Ok(dir);
-        }
+    let out = crate::halo_api_out_dir(&String::from_utf8_lossy(&output.stdout))
+        .context("cargo check -p halo-api said nothing of halo-api's build script")?;
+    let dir = out.join("package");
+    if !dir.join("halo_api.rs").exists() {
+        bail!("halo-api's build script did not write {}", dir.join("halo_api.rs").display());
     }
-    bail!("cargo check -p halo-api said nothing of halo-api's build script")
+    Ok(dir)
 }
 
 /// Rewrites halo-api's `.crate`: the generated source in, the generator out.

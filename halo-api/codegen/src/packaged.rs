@@ -240,16 +240,9 @@ fn gate_items(items: &mut [Item], prefix: &str, decide: &mut Decide) -> Result<(
                 for s in &mut f.block.stmts {
                     let tokens = s.to_token_stream().to_string();
                     if let Some(a) = decide(&format!("{k}::{tokens}"), &tokens)? {
-                        let attrs = match s {
-                            Stmt::Expr(Expr::MethodCall(c), _) => &mut c.attrs,
-                            Stmt::Expr(Expr::Call(c), _) => &mut c.attrs,
-                            Stmt::Local(l) => &mut l.attrs,
-                            _ => {
-                                return Err(format!(
-                                    "packaging: `{k}` has a statement of a shape it cannot gate: {tokens}"
-                                ));
-                            }
-                        };
+                        let attrs = stmt_attrs_mut(s).ok_or_else(|| {
+                            format!("packaging: `{k}` has a statement of a shape it cannot gate: {tokens}")
+                        })?;
                         attrs.insert(0, a);
                     }
                 }
@@ -262,6 +255,17 @@ fn gate_items(items: &mut [Item], prefix: &str, decide: &mut Decide) -> Result<(
         }
     }
     Ok(())
+}
+
+/// The attributes of a statement of `visit_resources` that can be gated:
+/// a call (`v.visit::<Tickets>()`) or a `let`.
+fn stmt_attrs_mut(s: &mut Stmt) -> Option<&mut Vec<syn::Attribute>> {
+    match s {
+        Stmt::Expr(Expr::MethodCall(c), _) => Some(&mut c.attrs),
+        Stmt::Expr(Expr::Call(c), _) => Some(&mut c.attrs),
+        Stmt::Local(l) => Some(&mut l.attrs),
+        _ => None,
+    }
 }
 
 fn attrs_mut(item: &mut Item) -> Option<&mut Vec<syn::Attribute>> {
@@ -337,12 +341,7 @@ fn select_items(items: &mut Vec<Item>, enabled: &dyn Fn(&str) -> bool) -> Result
             Item::Fn(f) if visitor => {
                 let mut err = None;
                 f.block.stmts.retain_mut(|s| {
-                    let attrs = match s {
-                        Stmt::Expr(Expr::MethodCall(c), _) => &mut c.attrs,
-                        Stmt::Expr(Expr::Call(c), _) => &mut c.attrs,
-                        Stmt::Local(l) => &mut l.attrs,
-                        _ => return true,
-                    };
+                    let Some(attrs) = stmt_attrs_mut(s) else { return true };
                     keep(attrs, enabled).unwrap_or_else(|e| {
                         err = Some(e);
                         true
